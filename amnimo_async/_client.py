@@ -1,0 +1,270 @@
+"""AsyncAmnimo: the client users hold, with its namespaces bound to the endpoint functions."""
+
+from __future__ import annotations
+
+import builtins
+import os
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+import anyio
+import httpx
+
+from ._arguments import integer, string_list, uuid_string
+from ._endpoint import Endpoint, Request, bound
+from ._errors import ConfigurationError, NotFoundError, ValidationError
+from ._models import Camera, Media
+from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter
+from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from ._tokens import DEFAULT_REFRESH_MARGIN, InMemoryTokenCache, TokenCache
+from ._transport import DEFAULT_TIMEOUT, Credentials, Transport
+from .api.accounts import get_hierarchy
+from .api.auth import issue_token
+from .api.cameras import get_camera, get_history, list_cameras, list_thumbnails
+from .api.devices import (
+    get_device_external_devices,
+    list_external_devices,
+    list_peripherals,
+    operate_port,
+)
+from .api.media import (
+    create_media,
+    delete_media,
+    get_media,
+    rename_media,
+    search_camera_media,
+    search_subscription_media,
+)
+from .api.streams import start_hls, stop_hls, update_hls
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.amnimo.com/ex"
+
+
+class Namespace:
+    """A group of operations (``amnimo.cameras``, ``amnimo.media``...) bound to one client."""
+
+    def __init__(self, client: AsyncAmnimo) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"
+
+
+class operation(Generic[P, T]):  # noqa: N801 - used like a decorator-style declaration
+    """Declares a namespace method that is exactly an endpoint's ``asyncio`` with the client bound."""
+
+    def __init__(self, endpoint: Endpoint[P, T]) -> None:
+        self.endpoint = endpoint
+        self.name = endpoint.operation.operation_id
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> operation[P, T]: ...
+    @overload
+    def __get__(self, obj: Namespace, owner: type) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    def __get__(self, obj: Namespace | None, owner: type) -> Any:
+        if obj is None:
+            return self
+        method = bound(self.endpoint, obj._client, self.name)
+        obj.__dict__[self.name] = method  # cached: later lookups skip the descriptor
+        return method
+
+
+class Accounts(Namespace):
+    """The account hierarchy."""
+
+    hierarchy = operation(get_hierarchy.endpoint)
+
+
+class Cameras(Namespace):
+    """Cameras, their thumbnails and cloud-recording history."""
+
+    list = operation(list_cameras.endpoint)
+    get = operation(get_camera.endpoint)
+    thumbnails = operation(list_thumbnails.endpoint)
+    history = operation(get_history.endpoint)
+
+    async def get_many(
+        self,
+        subscription_id: str,
+        camera_ids: Iterable[str],
+        *,
+        is_url: bool = True,
+        expiration: int = 60,
+        skip_missing: bool = False,
+    ) -> builtins.list[Camera]:
+        """The cameras with ``camera_ids`` (any number), fetched 10 per request, concurrently.
+
+        Cameras come back in the order asked (a repeated id once). An id the server does not
+        return raises :class:`NotFoundError` naming the missing ids, unless ``skip_missing``.
+        """
+        items = string_list("camera_ids", camera_ids, item="camera ids")
+        wanted = list(dict.fromkeys(uuid_string(f"camera_ids[{i}]", v) for i, v in enumerate(items)))
+        step = list_cameras.MAX_CAMERA_IDS
+        build, parse = list_cameras.endpoint.build, list_cameras.endpoint.parse
+        # Every chunk is built (so validated) before the first is sent.
+        requests = [
+            build(
+                subscription_id,
+                is_url=is_url,
+                expiration=expiration,
+                camera_ids=wanted[i : i + step],
+            )
+            for i in range(0, len(wanted), step)
+        ]
+        found: dict[str, Camera] = {}
+
+        async def fetch(request: Request) -> None:
+            page = (await self._client.transport.send(request, parse)).parsed
+            found.update((camera.id.lower(), camera) for camera in page.cameras)
+
+        async with anyio.create_task_group() as group:
+            for request in requests:
+                group.start_soon(fetch, request)
+        missing = [camera_id for camera_id in wanted if camera_id not in found]
+        if missing and not skip_missing:
+            raise NotFoundError(
+                status_code=404,
+                method="GET",
+                url=self._client.transport.base_url + requests[0].path,
+                body=f"{len(missing)} of {len(wanted)} cameras not found: {', '.join(missing)}",
+            )
+        return [found[camera_id] for camera_id in wanted if camera_id in found]
+
+
+class Streams(Namespace):
+    """HLS video: start, keep alive, stop."""
+
+    start_hls = operation(start_hls.endpoint)
+    update_hls = operation(update_hls.endpoint)
+    stop_hls = operation(stop_hls.endpoint)
+
+
+class MediaNamespace(Namespace):
+    """Clips and snapshots."""
+
+    create = operation(create_media.endpoint)
+    get = operation(get_media.endpoint)
+    rename = operation(rename_media.endpoint)
+    delete = operation(delete_media.endpoint)
+
+    async def search(
+        self,
+        subscription_id: str,
+        camera_id: str | None = None,
+        *,
+        categories: Sequence[str] | None = None,
+        page_number: int = 0,
+        page_size: int = 1000,
+        sort_dir: str = "desc",
+    ) -> tuple[Media, ...]:
+        """One page of media of a subscription, or of one camera when ``camera_id`` is given."""
+        options = {
+            "categories": categories,
+            "page_number": page_number,
+            "page_size": page_size,
+            "sort_dir": sort_dir,
+        }
+        if camera_id is None:
+            return await search_subscription_media.asyncio(self._client, subscription_id, **options)  # type: ignore[arg-type]
+        return await search_camera_media.asyncio(self._client, subscription_id, camera_id, **options)  # type: ignore[arg-type]
+
+
+class Devices(Namespace):
+    """Edge devices: their external devices and ports."""
+
+    list_external = operation(list_external_devices.endpoint)
+    external = operation(get_device_external_devices.endpoint)
+    peripherals = operation(list_peripherals.endpoint)
+    operate_port = operation(operate_port.endpoint)
+
+
+class AsyncAmnimo:
+    """The amnimo API client for asyncio.
+
+    ::
+
+        async with AsyncAmnimo(client_id, secret_key) as amnimo:
+            root = await amnimo.accounts.hierarchy(account_id)
+            for sub in root.subscription_ids():
+                page = await amnimo.cameras.list(sub)
+
+    Credentials and base URL fall back to ``AMNIMO_CLIENT_ID``, ``AMNIMO_SECRET_KEY`` and
+    ``AMNIMO_BASE_URL``. Every call, token calls included, shares one rate limiter (by default the
+    API's documented bucket: ``rate`` 5 requests/s, ``burst`` 20) and one token.
+    """
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        secret_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        rate: float | None = DEFAULT_RATE,
+        burst: int = DEFAULT_BURST,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        token_cache: TokenCache | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+    ) -> None:
+        client_id = client_id or os.environ.get("AMNIMO_CLIENT_ID")
+        secret_key = secret_key or os.environ.get("AMNIMO_SECRET_KEY")
+        if not client_id or not secret_key:
+            missing = " and ".join(
+                n for n, v in (("client_id", client_id), ("secret_key", secret_key)) if not v
+            )
+            raise ConfigurationError(
+                f"amnimo credentials missing ({missing}): pass client_id and secret_key to the client, "
+                "or set the AMNIMO_CLIENT_ID and AMNIMO_SECRET_KEY environment variables"
+            )
+        base_url = base_url or os.environ.get("AMNIMO_BASE_URL") or DEFAULT_BASE_URL
+        if not base_url.startswith(("https://", "http://")):
+            raise ValidationError("base_url", f"must be an http(s) URL, got {base_url!r}")
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0):
+            raise ValidationError(
+                "rate", f"must be a positive number of requests per second, or None, got {rate!r}"
+            )
+        integer("burst", burst, minimum=1)
+        integer("max_retries", max_retries, minimum=0)
+        self.transport = Transport(
+            base_url=base_url,
+            credentials=Credentials(client_id, secret_key),
+            fetch_grant=lambda: issue_token.asyncio(self),
+            token_cache=token_cache if token_cache is not None else InMemoryTokenCache(),
+            limiter=RateLimiter(rate, burst),
+            retry=RetryPolicy(max_retries=max_retries),
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            http_client=http_client,
+            refresh_margin=refresh_margin,
+        )
+        self.accounts = Accounts(self)
+        self.cameras = Cameras(self)
+        self.streams = Streams(self)
+        self.media = MediaNamespace(self)
+        self.devices = Devices(self)
+
+    async def aclose(self) -> None:
+        """Close the connections (and the HTTP client, unless it was passed in)."""
+        await self.transport.aclose()
+
+    async def __aenter__(self) -> AsyncAmnimo:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        transport = self.transport
+        return f"<AsyncAmnimo base_url={transport.base_url!r} client_id={transport.credentials.client_id!r}>"

@@ -1,0 +1,74 @@
+"""One client-side token bucket for every call of a client, that slows down when throttled.
+
+The server meters each client ID with a token bucket (5 requests/s, burst 20) shared by every
+process using the ID. Starting from that documented bucket, a single client never draws a 429;
+when it does (another process spends the same bucket), everyone here pauses and the rate is cut
+multiplicatively, then recovers linearly: the same AIMD idea as botocore's adaptive retry mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from aiolimiter import AsyncLimiter
+
+DEFAULT_RATE = 5.0
+DEFAULT_BURST = 20
+
+
+class RateLimiter:
+    """``await limiter.acquire()`` before each request; ``limiter.throttled(delay)`` on a 429.
+
+    ``rate=None`` turns client-side limiting off (the server's 429s still slow it down).
+    """
+
+    def __init__(
+        self,
+        rate: float | None = DEFAULT_RATE,
+        burst: int = DEFAULT_BURST,
+        *,
+        min_fraction: float = 0.2,
+        recovery_per_second: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if rate is not None and rate <= 0:
+            raise ValueError(f"rate must be a positive number of requests per second or None, got {rate}")
+        if burst < 1:
+            raise ValueError(f"burst must be at least 1, got {burst}")
+        self.rate = rate
+        self.burst = burst
+        self._bucket = AsyncLimiter(burst, burst / rate) if rate is not None else None
+        self._min_fraction = min_fraction
+        self._recovery = recovery_per_second
+        self._clock = clock
+        self._fraction_at_throttle = 1.0
+        self._throttled_at = float("-inf")
+        self._paused_until = float("-inf")
+        self.throttle_count = 0
+
+    @property
+    def fraction(self) -> float:
+        """The share of the configured rate currently allowed (1.0 when not throttled)."""
+        recovered = self._fraction_at_throttle + self._recovery * (self._clock() - self._throttled_at)
+        return min(1.0, recovered)
+
+    async def acquire(self) -> None:
+        """Wait for this client's turn: past any pause, then a token from the bucket."""
+        while (wait := self._paused_until - self._clock()) > 0:
+            await asyncio.sleep(wait)
+        if self._bucket is not None:
+            # A throttled client pays more than one token per request: rate * fraction overall.
+            await self._bucket.acquire(min(1.0 / self.fraction, float(self.burst)))
+
+    def throttled(self, pause: float) -> None:
+        """The server answered 429: pause everyone for ``pause`` seconds and cut the rate."""
+        now = self._clock()
+        self.throttle_count += 1
+        self._fraction_at_throttle = max(self._min_fraction, self.fraction * 0.5)
+        self._throttled_at = now
+        self._paused_until = max(self._paused_until, now + pause)
+
+    def __repr__(self) -> str:
+        return f"<RateLimiter rate={self.rate} burst={self.burst} fraction={self.fraction:.2f}>"

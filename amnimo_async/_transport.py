@@ -1,0 +1,254 @@
+"""Sends requests: one httpx.AsyncClient, the shared rate limiter, tokens, retries, logging.
+
+Every call of a client, token calls included, goes through :meth:`Transport.send`, which
+waits for the rate limiter, attaches credentials, retries what the policy allows, turns error
+statuses into exceptions and parses success bodies (a malformed body of an idempotent call is
+retried like any transient fault).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import attrs
+import httpx
+
+from ._converter import structure
+from ._endpoint import MalformedBodyError, Request
+from ._errors import (
+    AmnimoError,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ResponseValidationError,
+    status_error_class,
+)
+from ._logging import logger, redactor
+from ._models import ErrorDetail, TokenGrant
+from ._ratelimit import RateLimiter
+from ._response import Response
+from ._retry import RetryPolicy, parse_retry_after
+from ._tokens import Token, TokenCache, TokenManager
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=60.0)
+DEFAULT_LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=30.0)
+USER_AGENT = "amnimo-async"
+DEFAULT_TOKEN_LIFETIME = 3600.0  # used only if a grant omits expires_in (the API sends 7200)
+
+
+@attrs.define
+class TransportStats:
+    """Counters a sweep reports: attempts sent, retries made, 429s seen, token calls made."""
+
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+    token_calls: int = 0
+    refreshes: int = 0
+
+
+@attrs.frozen
+class Credentials:
+    """A client ID and its secret; the secret never shows in ``repr``."""
+
+    client_id: str
+    secret_key: str = attrs.field(repr=False)
+
+    def basic_authorization(self) -> str:
+        raw = f"{self.client_id}:{self.secret_key}".encode()
+        return "Basic " + base64.b64encode(raw).decode("ascii")
+
+
+class Transport:
+    """The bottom layer: one per client, shared by every call it makes."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: Credentials,
+        fetch_grant: Callable[[], Awaitable[TokenGrant]],
+        token_cache: TokenCache,
+        limiter: RateLimiter,
+        retry: RetryPolicy,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        http_client: httpx.AsyncClient | None = None,
+        refresh_margin: float,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self.limiter = limiter
+        self.retry = retry
+        self.stats = TransportStats()
+        self._sleep = sleep
+        self._owns_http = http_client is None
+        self.http = http_client or httpx.AsyncClient(
+            timeout=timeout, limits=DEFAULT_LIMITS, headers={"User-Agent": USER_AGENT}
+        )
+        self._basic = credentials.basic_authorization()
+        redactor.register(credentials.secret_key)
+        redactor.register(self._basic)
+        redactor.register(self._basic.split(" ", 1)[1])
+        self._fetch_grant = fetch_grant
+        self._clock = clock
+        self.tokens = TokenManager(
+            self._issue_token,
+            cache=token_cache,
+            key=f"{self.base_url}|{credentials.client_id}",
+            margin=refresh_margin,
+            clock=clock,
+        )
+
+    async def _issue_token(self) -> Token:
+        issued_at = self._clock()  # counted from before the call: expiry errs early, never late
+        self.stats.token_calls += 1
+        grant = await self._fetch_grant()
+        redactor.register(grant.access_token)
+        lifetime = grant.expires_in if grant.expires_in is not None else DEFAULT_TOKEN_LIFETIME
+        return Token(grant.access_token, issued_at=issued_at, expires_at=issued_at + lifetime)
+
+    async def send(self, request: Request, parse: Callable[[httpx.Response], T]) -> Response[T]:
+        """Send ``request`` until it succeeds or the policy gives up; return the parsed answer."""
+        operation = request.operation
+        url = self.base_url + request.path
+        attempt = 0
+        refreshed = False
+        while True:
+            await self.limiter.acquire()
+            token = await self.tokens.get() if operation.auth == "bearer" else None
+            started = time.perf_counter()
+            self.stats.requests += 1
+            try:
+                response = await self.http.request(
+                    operation.method,
+                    url,
+                    params=request.params,
+                    json=request.json,
+                    data=request.form,
+                    headers={
+                        "Authorization": self._basic if token is None else f"Bearer {token.access_token}"
+                    },
+                )
+            except httpx.TransportError as exc:
+                elapsed = time.perf_counter() - started
+                error = _connection_error(exc, operation.method, url)
+                logger.debug(
+                    "%s %s failed after %.1f ms: %s (attempt %d)",
+                    operation.method,
+                    request.path,
+                    elapsed * 1000,
+                    type(exc).__name__,
+                    attempt + 1,
+                )
+                if attempt < self.retry.max_retries and self.retry.may_retry_transport_error(
+                    exc, operation.idempotent
+                ):
+                    attempt += 1
+                    await self._backoff(request, attempt, None, type(exc).__name__)
+                    continue
+                raise error from exc
+            elapsed = time.perf_counter() - started
+            status = response.status_code
+            logger.debug(
+                "%s %s -> %d in %.1f ms (attempt %d)",
+                operation.method,
+                request.path,
+                status,
+                elapsed * 1000,
+                attempt + 1,
+            )
+
+            if token is not None and not refreshed and self._token_rejected(status, token):
+                refreshed = True
+                self.stats.refreshes += 1
+                await self.tokens.refresh(token)
+                continue
+            if status >= 400:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if status == 429:
+                    self.stats.throttled += 1
+                    self.limiter.throttled(self.retry.delay(attempt + 1, retry_after))
+                if attempt < self.retry.max_retries and self.retry.may_retry_status(
+                    status, operation.idempotent
+                ):
+                    attempt += 1
+                    await self._backoff(request, attempt, retry_after, f"HTTP {status}")
+                    continue
+                raise _status_error(response, operation.method, url, retry_after)
+            try:
+                parsed = parse(response)
+            except MalformedBodyError as exc:
+                if attempt < self.retry.max_retries and operation.idempotent:
+                    attempt += 1
+                    await self._backoff(request, attempt, None, "malformed answer")
+                    continue
+                raise ResponseValidationError(
+                    str(exc),
+                    operation=operation.operation_id,
+                    status_code=status,
+                    method=operation.method,
+                    url=url,
+                    snippet=response.content[:120].decode("utf-8", "replace"),
+                ) from None
+            return Response(status, response.headers, response.content, parsed)
+
+    def _token_rejected(self, status: int, token: Token) -> bool:
+        """403 to an expired (or nearly expired) token, or 401 to any token: refresh once.
+
+        A 403 to a fresh token is a real permission error and is raised, with no token call.
+        """
+        return status == 401 or (status == 403 and self.tokens.is_stale(token))
+
+    async def _backoff(self, request: Request, attempt: int, retry_after: float | None, reason: str) -> None:
+        self.stats.retries += 1
+        delay = self.retry.delay(attempt, retry_after)
+        logger.info(
+            "%s %s: %s, retry %d of %d in %.2f s",
+            request.operation.method,
+            request.path,
+            reason,
+            attempt,
+            self.retry.max_retries,
+            delay,
+        )
+        await self._sleep(delay)
+
+    async def aclose(self) -> None:
+        await self.tokens.aclose()
+        if self._owns_http:
+            await self.http.aclose()
+
+    def __repr__(self) -> str:
+        return f"<Transport {self.base_url} client_id={self.credentials.client_id!r}>"
+
+
+def _connection_error(exc: httpx.TransportError, method: str, url: str) -> AmnimoError:
+    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    return kind(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, method=method, url=url)
+
+
+def _status_error(
+    response: httpx.Response, method: str, url: str, retry_after: float | None
+) -> APIStatusError:
+    body = response.content.decode("utf-8", "replace")
+    errors: tuple[ErrorDetail, ...] = ()
+    try:
+        errors = structure(response.json(), tuple[ErrorDetail, ...])
+    except Exception:  # an error body in another shape: keep the text
+        errors = ()
+    return status_error_class(response.status_code)(
+        status_code=response.status_code,
+        method=method,
+        url=url,
+        errors=errors,
+        body=body[:500],
+        retry_after=retry_after,
+    )

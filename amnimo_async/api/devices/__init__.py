@@ -1,0 +1,1 @@
+"""Endpoint modules of the devices group."""

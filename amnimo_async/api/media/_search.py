@@ -1,0 +1,33 @@
+"""The body both media searches take (one camera, or a whole subscription)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import httpx
+
+from ..._arguments import choice, integer, string_list
+from ..._endpoint import parse_json
+from ..._models import Media
+
+CATEGORIES = ("CLIP", "SNAPSHOT")
+SORT_DIRECTIONS = ("asc", "desc")
+MAX_PAGE_SIZE = 1000
+
+
+def search_body(
+    categories: Sequence[str] | None, page_number: object, page_size: object, sort_dir: object
+) -> dict[str, object]:
+    body: dict[str, object] = {
+        "pageNumber": integer("page_number", page_number, minimum=0),
+        "pageSize": integer("page_size", page_size, minimum=1, maximum=MAX_PAGE_SIZE),
+        "sortDir": choice("sort_dir", sort_dir, SORT_DIRECTIONS),
+    }
+    if categories is not None:
+        items = string_list("categories", categories, item="categories")
+        body["categories"] = [choice(f"categories[{i}]", c, CATEGORIES) for i, c in enumerate(items)]
+    return body
+
+
+def parse_media_list(response: httpx.Response) -> tuple[Media, ...]:
+    return parse_json(response, tuple[Media, ...])

@@ -1,0 +1,20 @@
+"""DELETE /partitions/{subscriptionId}/medias/{mediaId}: delete a media."""
+
+from __future__ import annotations
+
+from ..._endpoint import Endpoint, Operation, Request, parse_nothing
+from .._params import media_item
+
+OPERATION = Operation(
+    "deleteMedia", "DELETE", "/partitions/{subscriptionId}/medias/{mediaId}", idempotent=True
+)
+
+
+def _get_kwargs(subscription_id: str, media_id: str) -> Request:
+    """Delete the media. (A retried delete whose first try succeeded answers 404.)"""
+    return OPERATION.request(media_item(subscription_id, media_id))
+
+
+endpoint = Endpoint(OPERATION, _get_kwargs, parse_nothing)
+asyncio_detailed = endpoint.asyncio_detailed
+asyncio = endpoint.asyncio

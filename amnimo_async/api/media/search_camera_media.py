@@ -1,0 +1,41 @@
+"""POST /partitions/{subscriptionId}/cameras/{cameraId}/medias: search one camera's clips and
+snapshots, a page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..._endpoint import Endpoint, Operation, Request
+from .._params import camera
+from ._search import MAX_PAGE_SIZE, parse_media_list, search_body
+
+# A search changes nothing, so it is retried like a GET.
+OPERATION = Operation(
+    "searchCameraMedia",
+    "POST",
+    "/partitions/{subscriptionId}/cameras/{cameraId}/medias",
+    idempotent=True,
+)
+
+
+def _get_kwargs(
+    subscription_id: str,
+    camera_id: str,
+    *,
+    page_number: int = 0,
+    page_size: int = MAX_PAGE_SIZE,
+    categories: Sequence[str] | None = None,
+    sort_dir: str = "desc",
+) -> Request:
+    """Page page_number (from 0) of page_size media (1..1000), ordered by request time
+    (sort_dir "asc" or "desc"), optionally only categories ("CLIP", "SNAPSHOT"). The answer
+    has no total: a page shorter than page_size is the last."""
+    return OPERATION.request(
+        camera(subscription_id, camera_id),
+        json=search_body(categories, page_number, page_size, sort_dir),
+    )
+
+
+endpoint = Endpoint(OPERATION, _get_kwargs, parse_media_list)
+asyncio_detailed = endpoint.asyncio_detailed
+asyncio = endpoint.asyncio

@@ -1,0 +1,31 @@
+"""GET .../cameras/{cameraId}/streams/hls/update: extend an HLS session."""
+
+from __future__ import annotations
+
+import httpx
+
+from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._models import HlsResult
+from .._params import camera
+from ._session import request_id_query
+
+OPERATION = Operation(
+    "updateHls",
+    "GET",
+    "/partitions/{subscriptionId}/cameras/{cameraId}/streams/hls/update",
+    idempotent=True,
+)
+
+
+def _get_kwargs(subscription_id: str, camera_id: str, request_id: str) -> Request:
+    """Keep the HLS session ``request_id`` alive for another keep-alive period from now."""
+    return OPERATION.request(camera(subscription_id, camera_id), query=request_id_query(request_id))
+
+
+def _parse_response(response: httpx.Response) -> HlsResult:
+    return parse_json(response, HlsResult)
+
+
+endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
+asyncio_detailed = endpoint.asyncio_detailed
+asyncio = endpoint.asyncio
