@@ -19,6 +19,7 @@ from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._tokens import DEFAULT_REFRESH_MARGIN, InMemoryTokenCache, TokenCache
 from ._transport import DEFAULT_TIMEOUT, Credentials, Transport
+from .api._params import partition
 from .api.accounts import get_hierarchy
 from .api.auth import issue_token
 from .api.cameras import get_camera, get_history, list_cameras, list_thumbnails
@@ -104,35 +105,39 @@ class Cameras(Namespace):
         Cameras come back in the order asked (a repeated id once). An id the server does not
         return raises :class:`NotFoundError` naming the missing ids, unless ``skip_missing``.
         """
+        path = partition(subscription_id)  # checked even when there are no ids
         items = string_list("camera_ids", camera_ids, item="camera ids")
         wanted = list(dict.fromkeys(uuid_string(f"camera_ids[{i}]", v) for i, v in enumerate(items)))
         step = list_cameras.MAX_CAMERA_IDS
         build, parse = list_cameras.endpoint.build, list_cameras.endpoint.parse
         # Every chunk is built (so validated) before the first is sent.
         requests = [
-            build(
-                subscription_id,
-                is_url=is_url,
-                expiration=expiration,
-                camera_ids=wanted[i : i + step],
-            )
+            build(subscription_id, is_url=is_url, expiration=expiration, camera_ids=wanted[i : i + step])
             for i in range(0, len(wanted), step)
         ]
         found: dict[str, Camera] = {}
+        failures: list[BaseException] = []
 
         async def fetch(request: Request) -> None:
-            page = (await self._client.transport.send(request, parse)).parsed
+            try:
+                page = (await self._client.transport.send(request, parse)).parsed
+            except Exception as exc:  # the first failure is raised as itself, not in a group
+                failures.append(exc)
+                group.cancel_scope.cancel()
+                return
             found.update((camera.id.lower(), camera) for camera in page.cameras)
 
         async with anyio.create_task_group() as group:
             for request in requests:
                 group.start_soon(fetch, request)
+        if failures:
+            raise failures[0]
         missing = [camera_id for camera_id in wanted if camera_id not in found]
         if missing and not skip_missing:
             raise NotFoundError(
                 status_code=404,
                 method="GET",
-                url=self._client.transport.base_url + requests[0].path,
+                url=self._client.transport.base_url + f"/partitions/{path['subscriptionId']}/cameras",
                 body=f"{len(missing)} of {len(wanted)} cameras not found: {', '.join(missing)}",
             )
         return [found[camera_id] for camera_id in wanted if camera_id in found]

@@ -42,7 +42,7 @@ class RateLimiter:
         self._bucket = AsyncLimiter(burst, burst / rate) if rate is not None else None
         self._min_fraction = min_fraction
         self._recovery = recovery_per_second
-        self._clock = clock
+        self.clock = clock
         self._fraction_at_throttle = 1.0
         self._throttled_at = float("-inf")
         self._paused_until = float("-inf")
@@ -51,12 +51,12 @@ class RateLimiter:
     @property
     def fraction(self) -> float:
         """The share of the configured rate currently allowed (1.0 when not throttled)."""
-        recovered = self._fraction_at_throttle + self._recovery * (self._clock() - self._throttled_at)
+        recovered = self._fraction_at_throttle + self._recovery * (self.clock() - self._throttled_at)
         return min(1.0, recovered)
 
     async def acquire(self) -> None:
         """Wait for this client's turn: past any pause, then a token from the bucket."""
-        while (wait := self._paused_until - self._clock()) > 0:
+        while (wait := self._paused_until - self.clock()) > 0:
             await asyncio.sleep(wait)
         if self._bucket is not None:
             # A throttled client pays more than one token per request: rate * fraction overall.
@@ -64,7 +64,7 @@ class RateLimiter:
 
     def throttled(self, pause: float) -> None:
         """The server answered 429: pause everyone for ``pause`` seconds and cut the rate."""
-        now = self._clock()
+        now = self.clock()
         self.throttle_count += 1
         self._fraction_at_throttle = max(self._min_fraction, self.fraction * 0.5)
         self._throttled_at = now

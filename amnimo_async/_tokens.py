@@ -90,13 +90,13 @@ class TokenManager:
         self._cache = cache
         self._key = key
         self._margin = margin
-        self._clock = clock
+        self.clock = clock
         self._token: Token | None = None
         self._inflight: asyncio.Task[Token] | None = None
 
     def is_stale(self, token: Token) -> bool:
         """Expired, or within the refresh margin of expiring."""
-        return self._clock() >= token.refresh_at(self._margin)
+        return self.clock() >= token.refresh_at(self._margin)
 
     async def get(self) -> Token:
         """A usable token, fetching one if needed (one fetch however many callers wait)."""

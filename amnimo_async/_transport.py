@@ -88,7 +88,7 @@ class Transport:
         self.limiter = limiter
         self.retry = retry
         self.stats = TransportStats()
-        self._sleep = sleep
+        self.sleep = sleep
         self._owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(
             timeout=timeout, limits=DEFAULT_LIMITS, headers={"User-Agent": USER_AGENT}
@@ -98,7 +98,6 @@ class Transport:
         redactor.register(self._basic)
         redactor.register(self._basic.split(" ", 1)[1])
         self._fetch_grant = fetch_grant
-        self._clock = clock
         self.tokens = TokenManager(
             self._issue_token,
             cache=token_cache,
@@ -108,7 +107,7 @@ class Transport:
         )
 
     async def _issue_token(self) -> Token:
-        issued_at = self._clock()  # counted from before the call: expiry errs early, never late
+        issued_at = self.tokens.clock()  # counted from before the call: expiry errs early, never late
         self.stats.token_calls += 1
         grant = await self._fetch_grant()
         redactor.register(grant.access_token)
@@ -219,7 +218,7 @@ class Transport:
             self.retry.max_retries,
             delay,
         )
-        await self._sleep(delay)
+        await self.sleep(delay)
 
     async def aclose(self) -> None:
         await self.tokens.aclose()

@@ -15,6 +15,8 @@ def _get_kwargs(subscription_id: str, media_id: str) -> Request:
     return OPERATION.request(media_item(subscription_id, media_id))
 
 
-endpoint = Endpoint(OPERATION, _get_kwargs, parse_nothing)
+_parse_response = parse_nothing
+
+endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
 asyncio_detailed = endpoint.asyncio_detailed
 asyncio = endpoint.asyncio

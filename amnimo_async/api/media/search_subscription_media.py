@@ -31,6 +31,8 @@ def _get_kwargs(
     )
 
 
-endpoint = Endpoint(OPERATION, _get_kwargs, parse_media_list)
+_parse_response = parse_media_list
+
+endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
 asyncio_detailed = endpoint.asyncio_detailed
 asyncio = endpoint.asyncio

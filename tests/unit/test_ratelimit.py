@@ -1,0 +1,50 @@
+"""The shared limiter: documented bucket by default, AIMD slow-down on 429."""
+
+from __future__ import annotations
+
+import pytest
+
+from amnimo_async import AsyncAmnimo, RateLimiter
+
+
+def test_client_defaults_to_the_documented_bucket() -> None:
+    amnimo = AsyncAmnimo("id", "secret")
+    assert (amnimo.transport.limiter.rate, amnimo.transport.limiter.burst) == (5.0, 20)
+
+
+async def test_throttling_halves_the_rate_then_recovers_linearly() -> None:
+    now = [100.0]
+    limiter = RateLimiter(5.0, 20, recovery_per_second=0.05, clock=lambda: now[0])
+    assert limiter.fraction == 1.0
+    limiter.throttled(0.0)
+    assert limiter.fraction == pytest.approx(0.5)
+    limiter.throttled(0.0)
+    assert limiter.fraction == pytest.approx(0.25)
+    now[0] += 5.0
+    assert limiter.fraction == pytest.approx(0.5)
+    now[0] += 100.0
+    assert limiter.fraction == 1.0
+
+
+def test_rate_never_drops_below_the_floor() -> None:
+    limiter = RateLimiter(5.0, 20, min_fraction=0.2, clock=lambda: 0.0)
+    for _ in range(10):
+        limiter.throttled(0.0)
+    assert limiter.fraction == pytest.approx(0.2)
+
+
+async def test_a_pause_blocks_acquire_until_it_has_passed() -> None:
+    now = [0.0]
+    limiter = RateLimiter(None, 20, clock=lambda: now[0])
+    limiter.throttled(0.02)
+    # acquire sleeps (for real, 20 ms at most) until the pause ends by the limiter's clock.
+    now[0] = 0.05
+    await limiter.acquire()
+    assert limiter.throttle_count == 1
+
+
+def test_bad_settings_are_refused() -> None:
+    with pytest.raises(ValueError, match="rate"):
+        RateLimiter(0.0, 20)
+    with pytest.raises(ValueError, match="burst"):
+        RateLimiter(5.0, 0)
