@@ -14,7 +14,9 @@ import httpx
 from ._arguments import integer, string_list, uuid_string
 from ._endpoint import Endpoint, Request, bound
 from ._errors import ConfigurationError, NotFoundError, ValidationError
-from ._models import Camera, Media
+from ._inventory import DEFAULT_CONCURRENCY, KINDS, Inventory, Kind, Progress
+from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
+from ._paginate import DEFAULT_WINDOW, Paginator, iterate_cameras, iterate_external_devices, iterate_media
 from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._tokens import DEFAULT_REFRESH_MARGIN, InMemoryTokenCache, TokenCache
@@ -91,6 +93,21 @@ class Cameras(Namespace):
     thumbnails = operation(list_thumbnails.endpoint)
     history = operation(get_history.endpoint)
 
+    def iter(
+        self,
+        subscription_id: str,
+        *,
+        is_url: bool = True,
+        expiration: int = 60,
+        size: int = 500,
+        window: int = DEFAULT_WINDOW,
+    ) -> Paginator[Camera, CameraPage]:
+        """Every camera of the subscription, in server order (pages after the first fetched
+        concurrently, at most ``window`` ahead). ``.pages()`` walks pages instead."""
+        return iterate_cameras(
+            self._client, subscription_id, is_url=is_url, expiration=expiration, size=size, window=window
+        )
+
     async def get_many(
         self,
         subscription_id: str,
@@ -159,6 +176,28 @@ class MediaNamespace(Namespace):
     rename = operation(rename_media.endpoint)
     delete = operation(delete_media.endpoint)
 
+    def iter(
+        self,
+        subscription_id: str,
+        camera_id: str | None = None,
+        *,
+        categories: Sequence[str] | None = None,
+        sort_dir: str = "desc",
+        page_size: int = 1000,
+        lookahead: int = 1,
+    ) -> Paginator[Media, tuple[Media, ...]]:
+        """Every media of the subscription (or of ``camera_id``), page after page until a short
+        one; ``lookahead`` pages are asked for before knowing they exist (0 wastes no request)."""
+        return iterate_media(
+            self._client,
+            subscription_id,
+            camera_id,
+            categories=categories,
+            sort_dir=sort_dir,
+            page_size=page_size,
+            lookahead=lookahead,
+        )
+
     async def search(
         self,
         subscription_id: str,
@@ -188,6 +227,12 @@ class Devices(Namespace):
     external = operation(get_device_external_devices.endpoint)
     peripherals = operation(list_peripherals.endpoint)
     operate_port = operation(operate_port.endpoint)
+
+    def iter_external(
+        self, subscription_id: str, *, size: int = 100, window: int = DEFAULT_WINDOW
+    ) -> Paginator[DeviceExternalDevices, ExternalDevicePage]:
+        """Every edge device with its external devices (pages after the first concurrently)."""
+        return iterate_external_devices(self._client, subscription_id, size=size, window=window)
 
 
 class AsyncAmnimo:
@@ -254,6 +299,21 @@ class AsyncAmnimo:
         self.streams = Streams(self)
         self.media = MediaNamespace(self)
         self.devices = Devices(self)
+
+    def inventory(
+        self,
+        account_id: str,
+        *,
+        include: Iterable[Kind] | str = KINDS,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: Callable[[Progress], Any] | None = None,
+    ) -> Inventory:
+        """Sweep the hierarchy under ``account_id``: ``async for record in ...`` yields every camera,
+        media and external device (``include`` chooses), then ``.summary`` holds the counts.
+
+        ``on_progress`` is called with a :class:`Progress` as pages complete (for a progress bar).
+        """
+        return Inventory(self, account_id, include=include, concurrency=concurrency, on_progress=on_progress)
 
     async def aclose(self) -> None:
         """Close the connections (and the HTTP client, unless it was passed in)."""

@@ -1,0 +1,133 @@
+"""Inventory sweeps: everything once, the minimum of requests, error records, progress."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+import pytest
+
+from amnimo_async import NotFoundError, ValidationError
+from amnimo_async._inventory import InventoryRecord, Progress, SweepError
+from amnimo_async.testing import Fault
+
+from ._fake import client_on, fake_with
+
+SUBSCRIPTIONS = [
+    {"cameras": 0, "media": 0, "devices": 0},
+    {"cameras": 1, "media": 1, "devices": 1},
+    {"cameras": 500, "media": 1000, "devices": 100},
+    {"cameras": 501, "media": 1001, "devices": 101},
+    {"cameras": 2345, "media": 120, "devices": 7},
+]
+
+
+def minimum_requests(subscriptions: list[dict[str, int]]) -> int:
+    pages = 0
+    for counts in subscriptions:
+        pages += max(1, math.ceil(counts["cameras"] / 500))
+        pages += counts["media"] // 1000 + 1
+        pages += max(1, math.ceil(counts["devices"] / 100))
+    return 1 + 1 + pages  # token, hierarchy, pages
+
+
+async def test_sweep_yields_everything_once_with_the_minimum_of_requests() -> None:
+    fake = fake_with(SUBSCRIPTIONS)
+    events: list[Progress] = []
+    async with client_on(fake) as amnimo:
+        inventory = amnimo.inventory(fake.account_id, on_progress=events.append)
+        records = [record async for record in inventory]
+    summary = inventory.summary
+    by_kind: dict[str, set[tuple[str, str]]] = {"cameras": set(), "media": set(), "devices": set()}
+    for record in records:
+        assert record.kind != "error"
+        by_kind[record.kind].add((record.subscription_id, record.item.id))  # type: ignore[union-attr]
+    assert len(records) == sum(len(ids) for ids in by_kind.values())  # nothing doubled
+    for sub, counts in zip(fake.subscription_ids, SUBSCRIPTIONS, strict=True):
+        for kind in ("cameras", "media", "devices"):
+            assert sum(1 for s, _ in by_kind[kind] if s == sub) == counts[kind]
+            assert summary.counts[sub][kind] == counts[kind]
+    assert len(fake.journal.entries) == minimum_requests(SUBSCRIPTIONS)
+    assert summary.requests == minimum_requests(SUBSCRIPTIONS)
+    assert (summary.throttled, summary.retries, summary.token_calls) == (0, 0, 1)
+    assert summary.errors == []
+    # Progress adds up: monotonic, and at the end every page done was expected and was requested.
+    dones = [event.pages_done for event in events]
+    assert dones == sorted(dones)
+    last = events[-1]
+    assert last.pages_done == last.pages_expected == summary.requests - 1  # all but the token call
+    assert last.items == len(records)
+    assert last.subscriptions_done == last.subscriptions_total == len(SUBSCRIPTIONS)
+
+
+async def test_include_chooses_the_lists() -> None:
+    fake = fake_with(SUBSCRIPTIONS[:3])
+    async with client_on(fake) as amnimo:
+        records = [r async for r in amnimo.inventory(fake.account_id, include="cameras")]
+    assert {r.kind for r in records} == {"cameras"}
+    assert fake.journal.count(route="searchSubscriptionMedia") == 0
+    assert fake.journal.count(route="listExternalDevices") == 0
+
+
+async def test_a_failing_list_becomes_an_error_record_and_the_rest_continue() -> None:
+    fake = fake_with(SUBSCRIPTIONS[1:4])
+    fake.faults.add(Fault(kind="status", status=404, route="listCameras", schedule=[1]))
+    async with client_on(fake) as amnimo:
+        inventory = amnimo.inventory(fake.account_id)
+        records = [r async for r in inventory]
+    errors = [r for r in records if r.kind == "error"]
+    assert len(errors) == 1
+    error = errors[0].item
+    assert isinstance(error, SweepError)
+    assert (error.kind, error.page) == ("cameras", 0)
+    assert isinstance(error.error, NotFoundError)
+    assert error.subscription_id in str(error)
+    failed = error.subscription_id
+    cameras = {r.subscription_id for r in records if r.kind == "cameras"}
+    assert failed not in cameras
+    assert cameras == {
+        s for s, c in zip(fake.subscription_ids, SUBSCRIPTIONS[1:4], strict=True) if c["cameras"]
+    } - {failed}
+    assert inventory.summary.errors == [error]
+    media = sum(1 for r in records if r.kind == "media")
+    assert media == sum(c["media"] for c in SUBSCRIPTIONS[1:4])
+
+
+async def test_cancelling_a_sweep_leaves_no_task_and_a_usable_client() -> None:
+    fake = fake_with(SUBSCRIPTIONS)
+    fake.faults.add(Fault(kind="latency", route="*", latency=0.02))
+    async with client_on(fake) as amnimo:
+        before = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+        got: list[InventoryRecord] = []
+
+        async def sweep() -> None:
+            async for record in amnimo.inventory(fake.account_id):
+                got.append(record)
+
+        task = asyncio.ensure_future(sweep())
+        while len(got) < 700:
+            await asyncio.sleep(0.005)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.05)
+        assert {t for t in asyncio.all_tasks() if t is not asyncio.current_task()} - before == set()
+        pages = await asyncio.gather(
+            *(amnimo.cameras.list(fake.subscription_ids[4], size=1) for _ in range(50))
+        )
+        assert len(pages) == 50
+
+
+async def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
+    fake = fake_with(SUBSCRIPTIONS[:1])
+    async with client_on(fake) as amnimo:
+        for kwargs, argument in [
+            ({"include": "cameras,videos"}, "include"),
+            ({"concurrency": 0}, "concurrency"),
+        ]:
+            with pytest.raises(ValidationError) as info:
+                amnimo.inventory(fake.account_id, **kwargs)  # type: ignore[arg-type]
+            assert info.value.argument == argument
+        with pytest.raises(ValidationError):
+            amnimo.inventory("123")
+    assert fake.journal.entries == []
