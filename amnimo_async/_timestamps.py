@@ -31,6 +31,13 @@ def parse_timestamp(text: str) -> datetime:
     Answers write ``2019-08-24T14:15:22Z`` or ``2025-02-14T15:00:00.000Z``; a missing offset is
     read as UTC, since the API documents every time as UTC.
     """
+    if text.endswith(("Z", "z")):  # the API's own form: a fast path through the C parser
+        try:
+            parsed = datetime.fromisoformat(text[:-1])
+        except ValueError:
+            parsed = None  # e.g. a fraction of other than 3 or 6 digits on Python 3.10
+        if parsed is not None and parsed.tzinfo is None:
+            return parsed.replace(tzinfo=timezone.utc)
     match = _ISO.match(text)
     if match is None:
         raise ValueError(f"not an ISO-8601 timestamp: {text[:40]!r}")
