@@ -1,0 +1,297 @@
+"""FileTokenCache: a token cache on disk, shared by every process of the user.
+
+The API allows 1,000 token calls a month per client ID; a command line tool that fetched a token
+on every run would burn through that. This cache keeps the token (never the secret) in a file per
+``base_url|client_id`` key under the user's cache directory, takes a cross-process lock while a
+token is fetched (so N processes starting together make one token call), and counts the token
+calls of the calendar month (UTC), warning at 80 % of the quota::
+
+    from amnimo_async import AsyncAmnimo
+    from amnimo_async._file_cache import FileTokenCache
+
+    async with AsyncAmnimo(client_id, secret_key, token_cache=FileTokenCache()) as amnimo: ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import anyio
+import attrs
+
+from ._logging import logger
+from ._tokens import Token
+
+__all__ = ["DEFAULT_TOKEN_QUOTA", "FileTokenCache", "TokenUsage", "default_cache_directory"]
+
+DEFAULT_TOKEN_QUOTA = 1000
+"""Token calls the API allows per client ID per calendar month."""
+WARN_RATIO = 0.8
+_FORMAT = 1
+_POLL_INITIAL = 0.005
+_POLL_MAX = 0.05
+
+
+def default_cache_directory() -> Path:
+    """``$XDG_CACHE_HOME/amnimo``, else ``~/.cache/amnimo``."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "amnimo"
+
+
+def _month(clock: Callable[[], float]) -> str:
+    return datetime.fromtimestamp(clock(), tz=timezone.utc).strftime("%Y-%m")
+
+
+@attrs.frozen
+class TokenUsage:
+    """Token calls counted for one key in one calendar month (UTC, ``YYYY-MM``)."""
+
+    month: str
+    count: int
+    quota: int
+
+    @property
+    def warn_at(self) -> int:
+        """The count from which each new token logs a warning (80 % of the quota)."""
+        return math.ceil(self.quota * WARN_RATIO)
+
+
+class FileTokenCache:
+    """A :class:`~amnimo_async.TokenCache` keeping tokens in files, safe across processes.
+
+    ``directory`` overrides the default (``$XDG_CACHE_HOME/amnimo`` or ``~/.cache/amnimo``);
+    it is created with mode 0700 and every file in it is written 0600, by atomic replace. File
+    names are a hash of the key, so neither the client ID nor anything secret shows in them.
+    ``quota`` is the monthly token allowance the warning is measured against.
+
+    A corrupt or unreadable file is ignored with a warning (as if empty), never fatal.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        quota: int = DEFAULT_TOKEN_QUOTA,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if isinstance(quota, bool) or not isinstance(quota, int) or quota < 1:
+            raise ValueError(f"quota must be a positive integer, got {quota!r}")
+        self.directory = Path(directory) if directory is not None else default_cache_directory()
+        self.quota = quota
+        self._clock = clock
+        self._local_locks: dict[str, anyio.Lock] = {}
+
+    # --- paths ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _digest(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def path(self, key: str) -> Path:
+        """The file holding the token and usage of ``key``."""
+        return self.directory / f"token-{self._digest(key)}.json"
+
+    def lock_path(self, key: str) -> Path:
+        """The file locked while a token of ``key`` is fetched."""
+        return self.directory / f"token-{self._digest(key)}.lock"
+
+    def _ensure_directory(self) -> None:
+        if not self.directory.is_dir():
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(self.directory, 0o700)
+
+    # --- reading and writing --------------------------------------------------------------
+
+    def _read(self, key: str) -> dict[str, Any]:
+        """The file's content, or ``{}`` when missing, unreadable or corrupt (with a warning)."""
+        path = self.path(key)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            logger.warning("token cache %s is unreadable (%s); ignoring it", path, type(exc).__name__)
+            return {}
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("key") != key:
+                raise ValueError("not a token cache file of this key")
+        except ValueError:
+            logger.warning("token cache %s is corrupt; ignoring it", path)
+            return {}
+        return data
+
+    def _write(self, key: str, data: dict[str, Any]) -> None:
+        """Replace the file atomically: write a 0600 temporary file beside it, then rename."""
+        self._ensure_directory()
+        path = self.path(key)
+        fd, temporary = tempfile.mkstemp(prefix=".token-", suffix=".tmp", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                json.dump(data, file)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+    @staticmethod
+    def _token(data: dict[str, Any]) -> Token | None:
+        entry = data.get("token")
+        if not isinstance(entry, dict):
+            return None
+        try:
+            access_token = entry["access_token"]
+            token_type = entry.get("token_type", "Bearer")
+            issued_at = float(entry["issued_at"])
+            expires_at = float(entry["expires_at"])
+            if not isinstance(access_token, str) or not access_token or not isinstance(token_type, str):
+                raise TypeError
+        except (KeyError, TypeError, ValueError):
+            return None
+        return Token(access_token, issued_at=issued_at, expires_at=expires_at, token_type=token_type)
+
+    def _usage(self, data: dict[str, Any]) -> TokenUsage:
+        month = _month(self._clock)
+        usage = data.get("usage")
+        count = 0
+        if isinstance(usage, dict) and usage.get("month") == month:
+            value = usage.get("count")
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                count = value
+        return TokenUsage(month, count, self.quota)
+
+    def _load_sync(self, key: str) -> Token | None:
+        data = self._read(key)
+        token = self._token(data)
+        if data and data.get("token") is not None and token is None:
+            logger.warning("token cache %s holds no usable token; ignoring it", self.path(key))
+        return token
+
+    def _store_sync(self, key: str, token: Token) -> None:
+        data = self._read(key)
+        previous = self._token(data)
+        usage = self._usage(data)
+        if previous != token:
+            usage = attrs.evolve(usage, count=usage.count + 1)
+        self._write(key, self._document(key, token, usage))
+        if previous != token and usage.count >= usage.warn_at:
+            logger.warning(
+                "%d of %d token calls used this month (%s) for this client ID; "
+                "at the quota the API refuses new tokens until next month",
+                usage.count,
+                usage.quota,
+                usage.month,
+            )
+
+    def _clear_sync(self, key: str) -> None:
+        if not self.path(key).exists():
+            return
+        data = self._read(key)
+        self._write(key, self._document(key, None, self._usage(data)))
+
+    @staticmethod
+    def _document(key: str, token: Token | None, usage: TokenUsage) -> dict[str, Any]:
+        return {
+            "format": _FORMAT,
+            "key": key,
+            "token": None
+            if token is None
+            else {
+                "access_token": token.access_token,
+                "token_type": token.token_type,
+                "issued_at": token.issued_at,
+                "expires_at": token.expires_at,
+            },
+            "usage": {"month": usage.month, "count": usage.count},
+        }
+
+    # --- the TokenCache protocol ----------------------------------------------------------
+
+    async def load(self, key: str) -> Token | None:
+        """The cached token of ``key`` (fresh or not), or None."""
+        return await anyio.to_thread.run_sync(self._load_sync, key)
+
+    async def store(self, key: str, token: Token) -> None:
+        """Keep ``token``; a token not already stored counts as a token call of this month."""
+        await anyio.to_thread.run_sync(self._store_sync, key, token)
+
+    async def clear(self, key: str) -> None:
+        """Forget the token of ``key`` (its month count stays)."""
+        await anyio.to_thread.run_sync(self._clear_sync, key)
+
+    @contextlib.asynccontextmanager
+    async def lock(self, key: str) -> AsyncIterator[None]:
+        """Hold the lock of ``key`` against this and every other process (``flock``).
+
+        The lock is polled without blocking, with short async sleeps, so the event loop runs on
+        while another process fetches a token.
+        """
+        local = self._local_locks.setdefault(key, anyio.Lock())
+        async with local:
+            await anyio.to_thread.run_sync(self._ensure_directory)
+            fd = os.open(self.lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                delay = _POLL_INITIAL
+                while not _try_lock(fd):
+                    await anyio.sleep(delay)
+                    delay = min(delay * 2, _POLL_MAX)
+                try:
+                    yield
+                finally:
+                    _unlock(fd)
+            finally:
+                os.close(fd)
+
+    # --- for people -----------------------------------------------------------------------
+
+    def usage(self, key: str) -> TokenUsage:
+        """This month's token calls of ``key`` and the quota."""
+        return self._usage(self._read(key))
+
+    def month_count(self, key: str) -> int:
+        """Token calls of ``key`` counted this calendar month (UTC)."""
+        return self.usage(key).count
+
+    def cached_token(self, key: str) -> Token | None:
+        """The cached token of ``key`` without awaiting (for status displays)."""
+        return self._load_sync(key)
+
+    def __repr__(self) -> str:
+        return f"<FileTokenCache directory={str(self.directory)!r} quota={self.quota}>"
+
+
+if sys.platform == "win32":  # pragma: no cover - no flock: the lock holds within one process only
+
+    def _try_lock(fd: int) -> bool:
+        return True
+
+    def _unlock(fd: int) -> None:
+        return None
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -1,0 +1,5 @@
+"""``python -m amnimo_async.cli``: the same as the ``amnimo`` command."""
+
+from ._app import main
+
+main()
