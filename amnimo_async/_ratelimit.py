@@ -1,7 +1,8 @@
 """One client-side token bucket for every call of a client, that slows down when throttled.
 
 The server meters each client ID with a token bucket (5 requests/s, burst 20) shared by every
-process using the ID. Starting from that documented bucket, a single client never draws a 429;
+process using the ID. Starting from that documented bucket (less one slot of headroom), a single
+client does not draw 429s;
 when it does (another process spends the same bucket), everyone here pauses and the rate is cut
 multiplicatively, then recovers linearly: the same AIMD idea as botocore's adaptive retry mode.
 """
@@ -29,6 +30,7 @@ class RateLimiter:
         rate: float | None = DEFAULT_RATE,
         burst: int = DEFAULT_BURST,
         *,
+        headroom: int = 1,
         min_fraction: float = 0.2,
         recovery_per_second: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
@@ -39,7 +41,11 @@ class RateLimiter:
             raise ValueError(f"burst must be at least 1, got {burst}")
         self.rate = rate
         self.burst = burst
-        self._bucket = AsyncLimiter(burst, burst / rate) if rate is not None else None
+        # One slot of the burst is held back: the server's bucket starts full like ours, and a
+        # request that reaches it sooner than its slot allows (network jitter, an open connection
+        # overtaking a new one) would draw a 429 with no slack. It costs 1/rate once per sweep.
+        capacity = max(1, burst - headroom)
+        self._bucket = AsyncLimiter(capacity, capacity / rate) if rate is not None else None
         self._min_fraction = min_fraction
         self._recovery = recovery_per_second
         self.clock = clock
@@ -60,7 +66,7 @@ class RateLimiter:
             await asyncio.sleep(wait)
         if self._bucket is not None:
             # A throttled client pays more than one token per request: rate * fraction overall.
-            await self._bucket.acquire(min(1.0 / self.fraction, float(self.burst)))
+            await self._bucket.acquire(min(1.0 / self.fraction, self._bucket.max_rate))
 
     def throttled(self, pause: float) -> None:
         """The server answered 429: pause everyone for ``pause`` seconds and cut the rate."""

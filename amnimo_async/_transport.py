@@ -124,8 +124,11 @@ class Transport:
         attempt = 0
         refreshed = False
         while True:
-            await self.limiter.acquire()
+            # Token first: a token call waiting behind requests that hold rate slots would make
+            # them all leave at once when it arrives. A token that goes stale while this request
+            # waits for its slot is refreshed on the 403 below.
             token = await self.tokens.get() if operation.auth == "bearer" else None
+            await self.limiter.acquire()
             started = time.perf_counter()
             self.stats.requests += 1
             try:
@@ -167,7 +170,7 @@ class Transport:
                 attempt + 1,
             )
 
-            if token is not None and not refreshed and self._token_rejected(status, token):
+            if token is not None and not refreshed and self._token_rejected(response, token):
                 refreshed = True
                 self.stats.refreshes += 1
                 await self.tokens.refresh(token)
@@ -201,12 +204,18 @@ class Transport:
                 ) from None
             return Response(status, response.headers, response.content, parsed)
 
-    def _token_rejected(self, status: int, token: Token) -> bool:
-        """403 to an expired (or nearly expired) token, or 401 to any token: refresh once.
+    def _token_rejected(self, response: httpx.Response, token: Token) -> bool:
+        """Refresh once for a 401 to any token, or a 403 to a token that is expired (or nearly) by
+        our clock or that the server says has expired (its clock may run ahead of ours).
 
-        A 403 to a fresh token is a real permission error and is raised, with no token call.
+        Any other 403 (a fresh token, another tenant's resource) is a real permission error and is
+        raised with no token call.
         """
-        return status == 401 or (status == 403 and self.tokens.is_stale(token))
+        if response.status_code == 401:
+            return True
+        if response.status_code != 403:
+            return False
+        return self.tokens.is_stale(token) or b"expired" in response.content.lower()
 
     async def _backoff(self, request: Request, attempt: int, retry_after: float | None, reason: str) -> None:
         self.stats.retries += 1

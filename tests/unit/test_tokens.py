@@ -161,3 +161,16 @@ def test_short_lived_tokens_are_not_refreshed_on_every_call() -> None:
     token = Token("t" * 20, issued_at=0.0, expires_at=60.0)
     assert token.refresh_at(300.0) == 54.0  # 90 % of a 60 s lifetime, not "already stale"
     assert "t" * 20 not in repr(token)
+
+
+async def test_403_saying_the_token_expired_refreshes_even_if_our_clock_disagrees() -> None:
+    def revoked_first(request: httpx.Request) -> httpx.Response:
+        if api.bearer_of(request) == api.tokens[0]:
+            return error(403, "Token expired")  # the server's clock runs ahead of ours
+        return httpx.Response(200, json=PAGE)
+
+    api = ScriptedAPI(revoked_first)
+    async with client(api) as amnimo:
+        pages = await asyncio.gather(*(amnimo.cameras.list(SUB) for _ in range(10)))
+    assert len(pages) == 10
+    assert len(api.token_requests) == 2  # one refresh for all ten callers
