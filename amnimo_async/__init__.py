@@ -63,6 +63,7 @@ from ._models import (
 from ._ratelimit import RateLimiter
 from ._response import Response
 from ._retry import RetryPolicy
+from ._sync import Amnimo
 from ._tokens import InMemoryTokenCache, Token, TokenCache
 
 __version__ = "0.1.0"
@@ -74,6 +75,7 @@ __all__ = [
     "APITimeoutError",
     "Account",
     "ActivationStatus",
+    "Amnimo",
     "AmnimoError",
     "AsyncAmnimo",
     "AuthenticationError",

@@ -3,14 +3,16 @@
 An operation module (``amnimo_async/api/<group>/<operation>.py``) declares its :class:`Operation`,
 a ``_get_kwargs(...)`` that validates the arguments and builds a :class:`Request`, and a
 ``_parse_response(response)``; ``Endpoint(OPERATION, _get_kwargs, _parse_response)`` then gives it
-the public ``asyncio_detailed`` and ``asyncio`` functions with ``_get_kwargs``'s signature.
+the public ``asyncio_detailed`` and ``asyncio`` functions with ``_get_kwargs``'s signature, and
+their blocking twins ``sync_detailed`` and ``sync``, which take a :class:`SyncClientLike` (such
+as :class:`amnimo_async.Amnimo`) that runs them to completion.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, Literal, ParamSpec, Protocol, TypeVar
 from urllib.parse import quote
 
@@ -106,11 +108,31 @@ class ClientLike(Protocol):
     def transport(self) -> Transport: ...
 
 
+class SyncClientLike(Protocol):
+    """What the blocking ``sync``/``sync_detailed`` functions need from their client: a way to
+    run an async endpoint function to completion.
+
+    ``run(async_fn, *args, **kwargs)`` awaits ``async_fn(async_client, *args, **kwargs)``
+    somewhere (:class:`amnimo_async.Amnimo` does it in its event loop thread) and returns the
+    result or raises its exception.
+    """
+
+    def run(
+        self,
+        async_fn: Callable[Concatenate[ClientLike, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T: ...
+
+
 class Endpoint(Generic[P, T]):
     """Binds an operation's request builder and parser into its public functions."""
 
     asyncio_detailed: Callable[Concatenate[ClientLike, P], Coroutine[Any, Any, Response[T]]]
     asyncio: Callable[Concatenate[ClientLike, P], Coroutine[Any, Any, T]]
+    sync_detailed: Callable[Concatenate[SyncClientLike, P], Response[T]]
+    sync: Callable[Concatenate[SyncClientLike, P], T]
 
     def __init__(
         self,
@@ -128,9 +150,19 @@ class Endpoint(Generic[P, T]):
         async def asyncio(client: ClientLike, /, *args: P.args, **kwargs: P.kwargs) -> T:
             return (await client.transport.send(build(*args, **kwargs), parse)).parsed
 
+        def sync_detailed(client: SyncClientLike, /, *args: P.args, **kwargs: P.kwargs) -> Response[T]:
+            return client.run(asyncio_detailed, *args, **kwargs)
+
+        def sync(client: SyncClientLike, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            return client.run(asyncio, *args, **kwargs)
+
         returns = inspect.signature(parse).return_annotation
         self.asyncio_detailed = _describe(asyncio_detailed, build, operation, f"Response[{returns}]")
         self.asyncio = _describe(asyncio, build, operation, returns)
+        self.sync_detailed = _describe(
+            sync_detailed, build, operation, f"Response[{returns}]", client="SyncClientLike"
+        )
+        self.sync = _describe(sync, build, operation, returns, client="SyncClientLike")
 
     @property
     def signature(self) -> inspect.Signature:
@@ -138,12 +170,14 @@ class Endpoint(Generic[P, T]):
         return inspect.signature(self.build)
 
 
-def _describe(fn: Any, build: Callable[..., Request], operation: Operation, returns: Any) -> Any:
+def _describe(
+    fn: Any, build: Callable[..., Request], operation: Operation, returns: Any, *, client: str = "ClientLike"
+) -> Any:
     """Give a generated function the module, docstring and signature users should see."""
     signature = inspect.signature(build)
-    client = inspect.Parameter("client", inspect.Parameter.POSITIONAL_ONLY, annotation="ClientLike")
+    first = inspect.Parameter("client", inspect.Parameter.POSITIONAL_ONLY, annotation=client)
     fn.__signature__ = signature.replace(
-        parameters=[client, *signature.parameters.values()], return_annotation=returns
+        parameters=[first, *signature.parameters.values()], return_annotation=returns
     )
     fn.__module__ = build.__module__
     fn.__doc__ = f"{build.__doc__ or operation.operation_id}\n\n{operation.method} {operation.path}"

@@ -92,12 +92,18 @@ async def in_order(
 
 
 async def cancel_all(tasks: Iterable[asyncio.Task[Any]]) -> None:
-    """Cancel tasks and wait until they are gone (their errors are dropped: nobody wants them)."""
-    tasks = [task for task in tasks if not task.done()] + [task for task in tasks if task.done()]
+    """Cancel tasks and wait until they are gone (their errors are dropped: nobody wants them).
+
+    The wait is shielded: an anyio cancel scope cancels its task again at every await, and an
+    unshielded gather would pass that on, cancelling the tasks a second time while they close
+    their connections and leaving those connections checked out of the pool. Shielded, a repeated
+    cancellation ends only our wait; the tasks finish their own clean-up.
+    """
+    tasks = list(tasks)
     for task in tasks:
         task.cancel()
     if tasks:
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.shield(asyncio.gather(*tasks, return_exceptions=True))
 
 
 def _window(value: int) -> int:

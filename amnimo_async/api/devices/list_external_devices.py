@@ -34,3 +34,5 @@ def _parse_response(response: httpx.Response) -> ExternalDevicePage:
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
 asyncio_detailed = endpoint.asyncio_detailed
 asyncio = endpoint.asyncio
+sync_detailed = endpoint.sync_detailed
+sync = endpoint.sync

@@ -36,3 +36,5 @@ _parse_response = parse_media_list
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
 asyncio_detailed = endpoint.asyncio_detailed
 asyncio = endpoint.asyncio
+sync_detailed = endpoint.sync_detailed
+sync = endpoint.sync

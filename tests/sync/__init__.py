@@ -1,0 +1,1 @@
+"""Tests of Amnimo, the blocking client on an anyio portal."""
