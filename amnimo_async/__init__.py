@@ -24,6 +24,8 @@ from ._errors import (
     ServerError,
     ValidationError,
 )
+from ._file_cache import FileTokenCache
+from ._inventory import Inventory, InventoryRecord, InventorySummary, Progress, SweepError
 from ._models import (
     Account,
     ActivationStatus,
@@ -60,6 +62,7 @@ from ._models import (
     ThumbnailList,
     TokenGrant,
 )
+from ._paginate import Paginator
 from ._ratelimit import RateLimiter
 from ._response import Response
 from ._retry import RetryPolicy
@@ -91,10 +94,14 @@ __all__ = [
     "ExternalDeviceList",
     "ExternalDevicePage",
     "ExternalDeviceStatus",
+    "FileTokenCache",
     "HistorySpan",
     "HlsResult",
     "HlsSession",
     "InMemoryTokenCache",
+    "Inventory",
+    "InventoryRecord",
+    "InventorySummary",
     "LinkStatus",
     "ListSummary",
     "Media",
@@ -106,11 +113,13 @@ __all__ = [
     "MediaUser",
     "NotFoundError",
     "PageSummary",
+    "Paginator",
     "Peripheral",
     "PeripheralList",
     "PermissionDeniedError",
     "PortAction",
     "PortOperationResult",
+    "Progress",
     "RateLimitError",
     "RateLimiter",
     "RecordingStatus",
@@ -119,6 +128,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "SortDirection",
+    "SweepError",
     "Thumbnail",
     "ThumbnailList",
     "Token",
