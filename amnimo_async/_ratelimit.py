@@ -32,7 +32,7 @@ class RateLimiter:
         *,
         headroom: int = 1,
         min_fraction: float = 0.2,
-        recovery_per_second: float = 0.05,
+        recovery_per_second: float = 0.01,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if rate is not None and rate <= 0:
@@ -53,6 +53,7 @@ class RateLimiter:
         self._throttled_at = float("-inf")
         self._paused_until = float("-inf")
         self.throttle_count = 0
+        self._turn = asyncio.Lock()
 
     @property
     def fraction(self) -> float:
@@ -60,21 +61,33 @@ class RateLimiter:
         recovered = self._fraction_at_throttle + self._recovery * (self.clock() - self._throttled_at)
         return min(1.0, recovered)
 
-    async def acquire(self) -> None:
-        """Wait for this client's turn: past any pause, then a token from the bucket."""
-        while (wait := self._paused_until - self.clock()) > 0:
-            await asyncio.sleep(wait)
-        if self._bucket is not None:
-            # A throttled client pays more than one token per request: rate * fraction overall.
-            await self._bucket.acquire(min(1.0 / self.fraction, self._bucket.max_rate))
+    async def acquire(self) -> float:
+        """Wait for this client's turn: past any pause, then a token from the bucket.
 
-    def throttled(self, pause: float) -> None:
-        """The server answered 429: pause everyone for ``pause`` seconds and cut the rate."""
+        Callers are served in arrival order and priced when served, so a cut in the rate applies
+        at once to everyone already queued. Returns the clock time the slot was granted.
+        """
+        async with self._turn:
+            while (wait := self._paused_until - self.clock()) > 0:
+                await asyncio.sleep(wait)
+            if self._bucket is not None:
+                # A throttled client pays more than one token per request: rate * fraction overall.
+                await self._bucket.acquire(min(1.0 / self.fraction, self._bucket.max_rate))
+        return self.clock()
+
+    def throttled(self, pause: float, granted_at: float | None = None) -> None:
+        """The server answered 429: pause everyone for ``pause`` seconds and cut the rate.
+
+        A 429 to a request granted before the last cut belongs to the same congestion event: it
+        extends the pause but does not cut again.
+        """
         now = self.clock()
         self.throttle_count += 1
+        self._paused_until = max(self._paused_until, now + pause)
+        if granted_at is not None and granted_at <= self._throttled_at:
+            return
         self._fraction_at_throttle = max(self._min_fraction, self.fraction * 0.5)
         self._throttled_at = now
-        self._paused_until = max(self._paused_until, now + pause)
 
     def __repr__(self) -> str:
         return f"<RateLimiter rate={self.rate} burst={self.burst} fraction={self.fraction:.2f}>"

@@ -128,7 +128,7 @@ class Transport:
             # them all leave at once when it arrives. A token that goes stale while this request
             # waits for its slot is refreshed on the 403 below.
             token = await self.tokens.get() if operation.auth == "bearer" else None
-            await self.limiter.acquire()
+            granted_at = await self.limiter.acquire()
             started = time.perf_counter()
             self.stats.requests += 1
             try:
@@ -179,7 +179,7 @@ class Transport:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if status == 429:
                     self.stats.throttled += 1
-                    self.limiter.throttled(self.retry.delay(attempt + 1, retry_after))
+                    self.limiter.throttled(self.retry.delay(attempt + 1, retry_after), granted_at)
                 if attempt < self.retry.max_retries and self.retry.may_retry_status(
                     status, operation.idempotent
                 ):

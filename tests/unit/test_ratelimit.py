@@ -14,13 +14,13 @@ def test_client_defaults_to_the_documented_bucket() -> None:
 
 async def test_throttling_halves_the_rate_then_recovers_linearly() -> None:
     now = [100.0]
-    limiter = RateLimiter(5.0, 20, recovery_per_second=0.05, clock=lambda: now[0])
+    limiter = RateLimiter(5.0, 20, recovery_per_second=0.01, clock=lambda: now[0])
     assert limiter.fraction == 1.0
     limiter.throttled(0.0)
     assert limiter.fraction == pytest.approx(0.5)
     limiter.throttled(0.0)
     assert limiter.fraction == pytest.approx(0.25)
-    now[0] += 5.0
+    now[0] += 25.0
     assert limiter.fraction == pytest.approx(0.5)
     now[0] += 100.0
     assert limiter.fraction == 1.0
@@ -48,3 +48,16 @@ def test_bad_settings_are_refused() -> None:
         RateLimiter(0.0, 20)
     with pytest.raises(ValueError, match="burst"):
         RateLimiter(5.0, 0)
+
+
+def test_429s_to_requests_sent_before_the_cut_do_not_cut_again() -> None:
+    now = [10.0]
+    limiter = RateLimiter(5.0, 20, clock=lambda: now[0])
+    limiter.throttled(0.5, granted_at=9.0)
+    assert limiter.fraction == pytest.approx(0.5)
+    now[0] = 10.1
+    limiter.throttled(0.5, granted_at=9.5)  # in flight when the first 429 came: same event
+    assert limiter.fraction == pytest.approx(0.5, abs=0.01)
+    assert limiter.throttle_count == 2
+    limiter.throttled(0.5, granted_at=10.05)  # granted after the cut: a new event
+    assert limiter.fraction == pytest.approx(0.25, abs=0.01)
