@@ -327,7 +327,10 @@ async def gather_storm(server: FakeServer, outcome: Outcome) -> None:
         async def call(method: str, path: str, **options: Any) -> Any:
             while outcome.requests < STORM_CAP:
                 outcome.requests += 1
-                response = await http.request(method, path, **options)
+                try:
+                    response = await http.request(method, path, **options)
+                except httpx.TransportError:
+                    continue  # the storm overwhelms the server's accept queue too: resend at once
                 if response.status_code == 429:
                     outcome.throttled += 1
                     continue
