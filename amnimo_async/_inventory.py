@@ -9,7 +9,6 @@ floor(media/1000)+1 media pages and ceil(devices/100) device pages (at least 1) 
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Literal, TypeAlias
@@ -187,13 +186,13 @@ class Inventory:
         page_number = 0
         try:
             async for page in pages:
-                if page_number == 0:
-                    self._pages_expected += self._more_pages(kind, page)
+                if page_number == 0 and paginator.page_count is not None:
+                    self._pages_expected += paginator.page_count(page) - 1
                 if kind == "media" and len(page) >= MEDIA_PAGE_SIZE:
                     self._pages_expected += 1  # a full page: one more to know it was the last
                 page_number += 1
                 self._page_done()
-                for item in _items(kind, page):
+                for item in paginator.items_of(page):
                     counts[kind] += 1
                     self._items += 1
                     await queue.put(InventoryRecord(subscription_id, kind, item))
@@ -213,15 +212,6 @@ class Inventory:
         # No look-ahead: a sweep makes no request it does not need.
         return iterate_media(self._client, subscription_id, page_size=MEDIA_PAGE_SIZE, lookahead=0)
 
-    @staticmethod
-    def _more_pages(kind: Kind, first: Any) -> int:
-        """Pages beyond the first, as the first page tells (media: one more if it was full)."""
-        if kind == "cameras":
-            return max(0, math.ceil(first.total / first.size) - 1) if first.size else 0
-        if kind == "devices":
-            return max(0, int(first.summary.total_pages) - 1)
-        return 0
-
     def _page_done(self) -> None:
         self._pages_done += 1
 
@@ -236,14 +226,6 @@ class Inventory:
                     self._subscriptions_total,
                 )
             )
-
-
-def _items(kind: Kind, page: Any) -> Iterable[Item]:
-    if kind == "cameras":
-        return page.cameras  # type: ignore[no-any-return]
-    if kind == "devices":
-        return page.data  # type: ignore[no-any-return]
-    return page  # type: ignore[no-any-return]
 
 
 def _kinds(include: Iterable[Kind] | str) -> list[Kind]:

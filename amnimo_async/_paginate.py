@@ -18,6 +18,8 @@ import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
+import httpx
+
 from ._endpoint import ClientLike, Endpoint, Request
 from ._errors import ValidationError
 from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
@@ -35,26 +37,38 @@ class Paginator(Generic[ItemT, PageT]):
     """An async iterator of items, with :meth:`pages` to walk whole pages instead.
 
     ``pages_fetched`` counts the pages answered so far. Each ``async for`` walks the list anew.
+    ``items_of(page)`` gives a page's items; ``page_count(first_page)`` how many pages the list has,
+    as its first page tells (``None`` for lists that do not say: the media searches).
     """
 
     def __init__(
         self,
+        client: ClientLike,
         walk: Callable[[Paginator[ItemT, PageT]], AsyncIterator[PageT]],
         items_of: Callable[[PageT], Iterable[ItemT]],
+        page_count: Callable[[PageT], int] | None = None,
     ) -> None:
+        self._client = client
         self._walk = walk
-        self._items_of = items_of
+        self.items_of = items_of
+        self.page_count = page_count
         self.pages_fetched = 0
 
     def pages(self) -> AsyncIterator[PageT]:
         """The pages, in order."""
         return self._walk(self)
 
+    async def fetch(self, request: Request, parse: Callable[[httpx.Response], PageT]) -> PageT:
+        """Send one page's request and count the answer."""
+        answer = await self._client.transport.send(request, parse)
+        self.pages_fetched += 1
+        return answer.parsed
+
     async def _items(self) -> AsyncIterator[ItemT]:
         pages = self._walk(self)
         try:
             async for page in pages:
-                for item in self._items_of(page):
+                for item in self.items_of(page):
                     yield item
         finally:
             await pages.aclose()  # type: ignore[attr-defined]
@@ -64,6 +78,30 @@ class Paginator(Generic[ItemT, PageT]):
 
     def __repr__(self) -> str:
         return f"<Paginator pages_fetched={self.pages_fetched}>"
+
+
+def counted(
+    client: ClientLike,
+    request: Callable[[int], Request],
+    parse: Callable[[httpx.Response], PageT],
+    items_of: Callable[[PageT], Iterable[ItemT]],
+    page_count: Callable[[PageT], int],
+    window: int,
+) -> Paginator[ItemT, PageT]:
+    """A list whose first page says how many pages there are: the rest come concurrently."""
+    window = _window(window)
+    first_request = request(0)  # validates every argument now, before anything is sent
+
+    async def walk(paginator: Paginator[ItemT, PageT]) -> AsyncIterator[PageT]:
+        def fetch(page: int) -> Awaitable[PageT]:
+            return paginator.fetch(first_request if page == 0 else request(page), parse)
+
+        first = await fetch(0)
+        yield first
+        async for page in in_order(fetch, range(1, page_count(first)), window):
+            yield page
+
+    return Paginator(client, walk, items_of, page_count)
 
 
 async def in_order(
@@ -122,29 +160,20 @@ def iterate_cameras(
     window: int = DEFAULT_WINDOW,
 ) -> Paginator[Camera, CameraPage]:
     """Every camera of a subscription: page 0 tells ``total``, the rest come concurrently."""
-    endpoint = list_cameras.endpoint
-    window = _window(window)
 
     def request(page: int) -> Request:
-        return endpoint.build(subscription_id, is_url=is_url, expiration=expiration, page=page, size=size)
+        return list_cameras.endpoint.build(
+            subscription_id, is_url=is_url, expiration=expiration, page=page, size=size
+        )
 
-    first_request = request(0)  # validates every argument now, before anything is sent
+    return counted(
+        client, request, list_cameras.endpoint.parse, lambda page: page.cameras, camera_page_count, window
+    )
 
-    async def walk(paginator: Paginator[Camera, CameraPage]) -> AsyncIterator[CameraPage]:
-        async def fetch(page: int) -> CameraPage:
-            answer = await client.transport.send(
-                first_request if page == 0 else request(page), endpoint.parse
-            )
-            paginator.pages_fetched += 1
-            return answer.parsed
 
-        first = await fetch(0)
-        yield first
-        pages = math.ceil(first.total / first.size) if first.size else 1
-        async for page in in_order(fetch, range(1, pages), window):
-            yield page
-
-    return Paginator(walk, lambda page: page.cameras)
+def camera_page_count(first: CameraPage) -> int:
+    """ceil(total / size), at least 1."""
+    return max(1, math.ceil(first.total / first.size)) if first.size else 1
 
 
 def iterate_external_devices(
@@ -155,25 +184,18 @@ def iterate_external_devices(
     window: int = DEFAULT_WINDOW,
 ) -> Paginator[DeviceExternalDevices, ExternalDevicePage]:
     """Every edge device with its external devices: ``summary.totalPages`` says how many pages."""
-    endpoint = list_external_devices.endpoint
-    window = _window(window)
-    first_request = endpoint.build(subscription_id, page=0, size=size)
 
-    async def walk(
-        paginator: Paginator[DeviceExternalDevices, ExternalDevicePage],
-    ) -> AsyncIterator[ExternalDevicePage]:
-        async def fetch(page: int) -> ExternalDevicePage:
-            sent = first_request if page == 0 else endpoint.build(subscription_id, page=page, size=size)
-            answer = await client.transport.send(sent, endpoint.parse)
-            paginator.pages_fetched += 1
-            return answer.parsed
+    def request(page: int) -> Request:
+        return list_external_devices.endpoint.build(subscription_id, page=page, size=size)
 
-        first = await fetch(0)
-        yield first
-        async for page in in_order(fetch, range(1, first.summary.total_pages), window):
-            yield page
-
-    return Paginator(walk, lambda page: page.data)
+    return counted(
+        client,
+        request,
+        list_external_devices.endpoint.parse,
+        lambda page: page.data,
+        lambda first: max(1, first.summary.total_pages),
+        window,
+    )
 
 
 def iterate_media(
@@ -203,17 +225,12 @@ def iterate_media(
     request(0)  # validates every argument now, before anything is sent
 
     async def walk(paginator: Paginator[Media, tuple[Media, ...]]) -> AsyncIterator[tuple[Media, ...]]:
-        async def fetch(page: int) -> tuple[Media, ...]:
-            answer = await client.transport.send(request(page), endpoint.parse)
-            paginator.pages_fetched += 1
-            return answer.parsed
-
         pending: collections.deque[asyncio.Task[tuple[Media, ...]]] = collections.deque()
         following = 0
         try:
             while True:
                 while len(pending) <= lookahead:
-                    pending.append(asyncio.ensure_future(fetch(following)))
+                    pending.append(asyncio.ensure_future(paginator.fetch(request(following), endpoint.parse)))
                     following += 1
                 page = await pending.popleft()
                 yield page
@@ -222,4 +239,4 @@ def iterate_media(
         finally:
             await cancel_all(pending)
 
-    return Paginator(walk, lambda page: page)
+    return Paginator(client, walk, lambda page: page)
