@@ -19,6 +19,8 @@ from openapi_spec_validator import validate
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from . import vendor_samples
+
 SPEC_PATH = Path(__file__).resolve().parent.parent / "amnimo_async" / "openapi.yaml"
 SPEC_URI = "urn:amnimo-async:openapi"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -106,21 +108,7 @@ CAMERA_PAGE_SAMPLE: dict[str, Any] = {
     "size": 500,
     "cameras": [CAMERA_SAMPLE],
 }
-MEDIA_SAMPLE: dict[str, Any] = {
-    "id": "b6f0907d-a2cc-4cb3-88e5-2a0982d2e948",
-    "cameraId": "cbc3283e-6217-4855-9934-148717cbeefe",
-    "pid": "058d15e1-c249-47bc-9c08-cb16c9e878c4",
-    "type": "IMAGE",
-    "source": "CLOUD",
-    "category": "CLIP",
-    "startTime": "2019-08-24T14:15:22Z",
-    "endTime": "2019-08-24T14:15:22Z",
-    "name": "media-testName",
-    "status": "COMPLETED",
-    "requestedDateTime": "2019-08-24T14:15:22Z",
-    "size": 2078322,
-    "meta": {"user": {"id": "string"}},
-}
+MEDIA_SAMPLE: dict[str, Any] = vendor_samples.MEDIA
 HIERARCHY_SAMPLE: dict[str, Any] = {
     "accountName": "テナント1",
     "accountId": "3d07c219-0a88-45be-9cfc-91e9d095a1e9",

@@ -54,6 +54,7 @@ from amnimo_async.api.cameras import get_history, list_cameras
 from amnimo_async.api.devices import operate_port
 from amnimo_async.api.media import delete_media, search_subscription_media
 
+from .. import vendor_samples
 from .conftest import (
     ACCOUNT,
     BASIC,
@@ -113,40 +114,8 @@ CAMERA_JSON = {
 CAMERA_PAGE = {"total": 1, "page": 0, "size": 500, "cameras": [CAMERA_JSON]}
 THUMBNAILS = {"total": 1, "thumbnails": [{"ts": "2025-02-14T15:00:00.000Z", "code": "200"}]}
 HISTORY = [{"s": 1750807890000, "d": 123456}]
-MEDIA_JSON = {
-    "id": MEDIA_ID,
-    "cameraId": MEDIA_CAMERA,
-    "pid": PID,
-    "type": "IMAGE",
-    "source": "CLOUD",
-    "category": "CLIP",
-    "startTime": "2019-08-24T14:15:22Z",
-    "endTime": "2019-08-24T14:15:22Z",
-    "name": "media-testName",
-    "status": "COMPLETED",
-    "requestedDateTime": "2019-08-24T14:15:22Z",
-    "size": 2078322,
-    "meta": {"user": {"id": "string"}},
-}
-EXTERNAL_DEVICE_PAGE = {
-    "data": [
-        {
-            "id": DEVICE,
-            "dName": "デバイス1",
-            "externalDevices": [
-                {"ipAddress": "192.168.0.1", "externalDeviceName": "外部機器1", "status": "CONNECTED"}
-            ],
-        }
-    ],
-    "summary": {
-        "isFirstPage": True,
-        "isLastPage": True,
-        "pageNumber": 0,
-        "pageSize": 10,
-        "totalPages": 1,
-        "total": 1,
-    },
-}
+MEDIA_JSON = vendor_samples.MEDIA
+EXTERNAL_DEVICE_PAGE = vendor_samples.EXTERNAL_DEVICE_PAGE
 DEVICE_EXTERNAL_DEVICES = {
     "data": [{"ipAddress": "192.168.0.1", "externalDeviceName": "外部機器1", "status": "CONNECTED"}],
     "summary": {"total": 1},

@@ -48,6 +48,7 @@ from amnimo_async import (
 )
 from amnimo_async._converter import structure, unstructure
 
+from .. import vendor_samples
 from .conftest import CAMERA, DEVICE, MEDIA_ID, SUB, ClientFactory, FakeAPI
 
 UTC = timezone.utc
@@ -89,21 +90,7 @@ ROUND_TRIPS: list[Any] = [
     ),
     pytest.param(
         Media,
-        {
-            "id": MEDIA_ID,
-            "cameraId": "cbc3283e-6217-4855-9934-148717cbeefe",
-            "pid": "058d15e1-c249-47bc-9c08-cb16c9e878c4",
-            "type": "IMAGE",
-            "source": "CLOUD",
-            "category": "CLIP",
-            "startTime": "2019-08-24T14:15:22Z",
-            "endTime": "2019-08-24T14:15:22Z",
-            "name": "media-testName",
-            "status": "COMPLETED",
-            "requestedDateTime": "2019-08-24T14:15:22Z",
-            "size": 2078322,
-            "meta": {"user": {"id": "string"}},
-        },
+        vendor_samples.MEDIA,
         {
             "id": MEDIA_ID,
             "cameraId": "cbc3283e-6217-4855-9934-148717cbeefe",
@@ -173,44 +160,8 @@ ROUND_TRIPS: list[Any] = [
     pytest.param(HlsResult, {"result": "OK"}, {"result": "OK"}, id="hls-result"),
     pytest.param(
         ExternalDevicePage,
-        {
-            "data": [
-                {
-                    "id": DEVICE,
-                    "dName": "デバイス1",
-                    "externalDevices": [
-                        {"ipAddress": "192.168.0.1", "externalDeviceName": "外部機器1", "status": "CONNECTED"}
-                    ],
-                }
-            ],
-            "summary": {
-                "isFirstPage": True,
-                "isLastPage": True,
-                "pageNumber": 0,
-                "pageSize": 10,
-                "totalPages": 1,
-                "total": 1,
-            },
-        },
-        {
-            "data": [
-                {
-                    "id": DEVICE,
-                    "dName": "デバイス1",
-                    "externalDevices": [
-                        {"ipAddress": "192.168.0.1", "externalDeviceName": "外部機器1", "status": "CONNECTED"}
-                    ],
-                }
-            ],
-            "summary": {
-                "isFirstPage": True,
-                "isLastPage": True,
-                "pageNumber": 0,
-                "pageSize": 10,
-                "totalPages": 1,
-                "total": 1,
-            },
-        },
+        vendor_samples.EXTERNAL_DEVICE_PAGE,
+        vendor_samples.EXTERNAL_DEVICE_PAGE,
         id="external-device-page",
     ),
     pytest.param(
