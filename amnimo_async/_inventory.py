@@ -115,7 +115,12 @@ class Inventory:
         self._concurrency = concurrency
         self._on_progress = on_progress
         self._buffer = buffer
-        self.summary = InventorySummary(account_id)
+        self._account_id = account_id
+        self._reset()
+
+    def _reset(self) -> None:
+        """Fresh counts: each ``async for`` is a sweep of its own."""
+        self.summary = InventorySummary(self._account_id)
         self.hierarchy: Account | None = None
         self._pages_done = 0
         self._pages_expected = 0
@@ -127,6 +132,7 @@ class Inventory:
         return self._sweep()
 
     async def _sweep(self) -> AsyncIterator[InventoryRecord]:
+        self._reset()
         transport = self._client.transport
         before = attrs.evolve(transport.stats)
         started = time.perf_counter()

@@ -131,3 +131,18 @@ async def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
         with pytest.raises(ValidationError):
             amnimo.inventory("123")
     assert fake.journal.entries == []
+
+
+async def test_each_pass_over_an_inventory_is_a_sweep_of_its_own() -> None:
+    fake = fake_with(SUBSCRIPTIONS[1:3])
+    async with client_on(fake) as amnimo:
+        inventory = amnimo.inventory(fake.account_id, include="cameras")
+        first = [r async for r in inventory]
+        second = [r async for r in inventory]
+    expected = {
+        sub: {"cameras": c["cameras"]}
+        for sub, c in zip(fake.subscription_ids, SUBSCRIPTIONS[1:3], strict=True)
+    }
+    assert len(first) == len(second) == sum(c["cameras"] for c in SUBSCRIPTIONS[1:3])
+    assert inventory.summary.counts == expected  # not doubled by the second pass
+    assert inventory.summary.requests == 1 + 2  # hierarchy + one camera page each, this pass only
