@@ -422,9 +422,7 @@ def cameras_list(
 
     cameras = _call(ctx, action)
     rows = [jsonable(camera) for camera in cameras]
-    emit(
-        rows, fmt.value, columns=None if fmt in (Format.json, Format.jsonl) else CAMERA_COLUMNS, output=output
-    )
+    emit(rows, fmt.value, columns=CAMERA_COLUMNS, output=output)  # columns shape tables and CSV only
 
 
 @cameras_app.command("get")
@@ -512,9 +510,7 @@ def media_search(
         )
 
     rows = [jsonable(m) for m in _call(ctx, action)]
-    emit(
-        rows, fmt.value, columns=None if fmt in (Format.json, Format.jsonl) else MEDIA_COLUMNS, output=output
-    )
+    emit(rows, fmt.value, columns=MEDIA_COLUMNS, output=output)  # columns shape tables and CSV only
 
 
 @media_app.command("get")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from amnimo_async import AsyncAmnimo, RateLimiter
@@ -33,13 +35,12 @@ def test_rate_never_drops_below_the_floor() -> None:
     assert limiter.fraction == pytest.approx(0.2)
 
 
-async def test_a_pause_blocks_acquire_until_it_has_passed() -> None:
-    now = [0.0]
-    limiter = RateLimiter(None, 20, clock=lambda: now[0])
-    limiter.throttled(0.02)
-    # acquire sleeps (for real, 20 ms at most) until the pause ends by the limiter's clock.
-    now[0] = 0.05
-    await limiter.acquire()
+async def test_a_pause_holds_every_acquire_until_it_has_passed() -> None:
+    limiter = RateLimiter(None, 20)  # no bucket: only the pause can hold a caller
+    start = limiter.clock()
+    limiter.throttled(0.05)
+    granted = await asyncio.gather(limiter.acquire(), limiter.acquire())
+    assert all(at >= start + 0.05 for at in granted)  # by the limiter's own monotonic clock
     assert limiter.throttle_count == 1
 
 
