@@ -148,7 +148,7 @@ class Endpoint(Generic[P, T]):
             return await client.transport.send(build(*args, **kwargs), parse)
 
         async def asyncio(client: ClientLike, /, *args: P.args, **kwargs: P.kwargs) -> T:
-            return (await client.transport.send(build(*args, **kwargs), parse)).parsed
+            return (await asyncio_detailed(client, *args, **kwargs)).parsed
 
         def sync_detailed(client: SyncClientLike, /, *args: P.args, **kwargs: P.kwargs) -> Response[T]:
             return client.run(asyncio_detailed, *args, **kwargs)
