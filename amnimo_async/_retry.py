@@ -41,8 +41,13 @@ class RetryPolicy:
         return self.backoff(attempt)
 
     @staticmethod
-    def may_retry_transport_error(error: httpx.TransportError, idempotent: bool) -> bool:
-        return idempotent or isinstance(error, _NEVER_SENT)
+    def never_sent(error: httpx.TransportError) -> bool:
+        """Whether the request failed before any of it could reach the server."""
+        return isinstance(error, _NEVER_SENT)
+
+    @classmethod
+    def may_retry_transport_error(cls, error: httpx.TransportError, idempotent: bool) -> bool:
+        return idempotent or cls.never_sent(error)
 
     @staticmethod
     def may_retry_status(status_code: int, idempotent: bool) -> bool:

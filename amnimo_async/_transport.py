@@ -123,6 +123,7 @@ class Transport:
         target = f"{url}?{urlencode(request.params)}" if request.params else url
         attempt = 0
         refreshed = False
+        maybe_done = False  # an earlier attempt may have reached the server and done the work
         while True:
             # Token first: a token call waiting behind requests that hold rate slots would make
             # them all leave at once when it arrives. A token that goes stale while this request
@@ -152,6 +153,7 @@ class Transport:
                     type(exc).__name__,
                     attempt + 1,
                 )
+                maybe_done = maybe_done or not self.retry.never_sent(exc)
                 if attempt < self.retry.max_retries and self.retry.may_retry_transport_error(
                     exc, operation.idempotent
                 ):
@@ -175,7 +177,12 @@ class Transport:
                 self.stats.refreshes += 1
                 await self.tokens.refresh(token)
                 continue
+            if status == 404 and maybe_done and operation.method == "DELETE":
+                # The earlier attempt deleted it and lost the answer: what was asked is done.
+                logger.info("%s %s: 404 after an unanswered attempt, already deleted", "DELETE", request.path)
+                return Response(status, response.headers, response.content, parse(response))
             if status >= 400:
+                maybe_done = maybe_done or status >= 500
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if status == 429:
                     self.stats.throttled += 1
@@ -190,6 +197,7 @@ class Transport:
             try:
                 parsed = parse(response)
             except MalformedBodyError as exc:
+                maybe_done = True
                 if attempt < self.retry.max_retries and operation.idempotent:
                     attempt += 1
                     await self._backoff(request, attempt, None, "malformed answer")

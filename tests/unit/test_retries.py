@@ -11,6 +11,7 @@ from amnimo_async import (
     APIConnectionError,
     APITimeoutError,
     BadRequestError,
+    NotFoundError,
     RateLimitError,
     ResponseValidationError,
     RetryPolicy,
@@ -113,6 +114,44 @@ async def test_media_searches_are_retried_like_gets() -> None:
     async with client(api) as amnimo:
         found = await amnimo.media.search(SUB)
     assert [m.id for m in found] == [MEDIA["id"]]
+    assert len(api.api_requests) == 2
+
+
+MEDIA_ID = MEDIA["id"]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [error(500), error(503), httpx.ReadError("reset"), httpx.ReadTimeout("slow")],
+    ids=["500", "503", "read error", "read timeout"],
+)
+async def test_a_retried_delete_answered_404_counts_as_deleted(first: Exception | httpx.Response) -> None:
+    """The first attempt may have deleted the media and lost the answer: 404 then means done."""
+    api = ScriptedAPI(sequence(first, error(404, "Media not found")))
+    async with client(api) as amnimo:
+        assert await amnimo.media.delete(SUB, MEDIA_ID) is None
+    assert [r.method for r in api.api_requests] == ["DELETE", "DELETE"]
+
+
+@pytest.mark.parametrize(
+    "first", [None, httpx.ConnectError("refused")], ids=["first attempt", "after a refused connection"]
+)
+async def test_a_delete_answered_404_without_an_unanswered_attempt_is_not_found(
+    first: Exception | None,
+) -> None:
+    replies = [error(404, "Media not found")] if first is None else [first, error(404, "Media not found")]
+    api = ScriptedAPI(sequence(*replies))
+    async with client(api) as amnimo:
+        with pytest.raises(NotFoundError):
+            await amnimo.media.delete(SUB, MEDIA_ID)
+    assert len(api.api_requests) == len(replies)
+
+
+async def test_a_404_after_an_unanswered_attempt_is_still_not_found_for_other_calls() -> None:
+    api = ScriptedAPI(sequence(error(503), error(404, "Media not found")))
+    async with client(api) as amnimo:
+        with pytest.raises(NotFoundError):
+            await amnimo.media.rename(SUB, MEDIA_ID, "new name")
     assert len(api.api_requests) == 2
 
 

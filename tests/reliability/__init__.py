@@ -1,0 +1,1 @@
+"""Reliability tests: faults, hostile answers, fuzzed arguments, cancellation, secrets."""

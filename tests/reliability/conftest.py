@@ -1,0 +1,11 @@
+"""Reliability tests (#7): the client against the fake over loopback, through faults, hostile
+answers, fuzzed arguments, cancellation, and with secrets watched for.
+
+The loopback fixtures are the integration suite's (``serve``, ``connect``, ``clock``).
+"""
+
+from __future__ import annotations
+
+from ..integration.conftest import clock, connect, serve
+
+__all__ = ["clock", "connect", "serve"]
