@@ -6,8 +6,11 @@ server said; no secret, Basic header or bearer token ever reaches an exception.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from ._logging import redactor
 
 if TYPE_CHECKING:
     from ._models import ErrorDetail
@@ -30,7 +33,13 @@ __all__ = [
 
 
 class AmnimoError(Exception):
-    """Base class of every error raised by amnimo-async."""
+    """Base class of every error raised by amnimo-async.
+
+    ``attempts``: how many times the request was sent before this error was raised (0 for an
+    error raised before sending, such as :class:`ValidationError`).
+    """
+
+    attempts: int = 0
 
 
 class ValidationError(AmnimoError, ValueError):
@@ -61,12 +70,21 @@ class APITimeoutError(APIConnectionError):
     """The request timed out (connect, write, read, or waiting for a pooled connection)."""
 
 
+# A token field's value in a JSON snippet, closed or cut off by the snippet's end.
+_TOKEN_VALUE = re.compile(r'("[A-Za-z_]*token"\s*:\s*")[^"]*', re.IGNORECASE)
+
+
 class ResponseValidationError(AmnimoError):
-    """A success answer whose body is not what the API documents (not JSON, missing fields)."""
+    """A success answer whose body is not what the API documents (not JSON, missing fields).
+
+    ``snippet`` is the start of the body with any token value in it redacted (a malformed token
+    answer may still carry a live access token).
+    """
 
     def __init__(
         self, reason: str, *, operation: str, status_code: int, method: str, url: str, snippet: str
     ) -> None:
+        snippet = redactor.scrub(_TOKEN_VALUE.sub(r"\1[redacted]", snippet))
         self.reason = reason
         self.operation = operation
         self.status_code = status_code

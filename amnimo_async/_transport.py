@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -124,6 +125,7 @@ class Transport:
         attempt = 0
         refreshed = False
         maybe_done = False  # an earlier attempt may have reached the server and done the work
+        sent = 0
         while True:
             # Token first: a token call waiting behind requests that hold rate slots would make
             # them all leave at once when it arrives. A token that goes stale while this request
@@ -132,6 +134,7 @@ class Transport:
             granted_at = await self.limiter.acquire()
             started = time.perf_counter()
             self.stats.requests += 1
+            sent += 1
             try:
                 response = await self.http.request(
                     operation.method,
@@ -160,6 +163,7 @@ class Transport:
                     attempt += 1
                     await self._backoff(request, attempt, None, type(exc).__name__)
                     continue
+                error.attempts = sent
                 raise error from exc
             elapsed = time.perf_counter() - started
             status = response.status_code
@@ -193,7 +197,9 @@ class Transport:
                     attempt += 1
                     await self._backoff(request, attempt, retry_after, f"HTTP {status}")
                     continue
-                raise _status_error(response, operation.method, url, retry_after)
+                failure = _status_error(response, operation.method, url, retry_after)
+                failure.attempts = sent
+                raise failure
             try:
                 parsed = parse(response)
             except MalformedBodyError as exc:
@@ -202,19 +208,22 @@ class Transport:
                     attempt += 1
                     await self._backoff(request, attempt, None, "malformed answer")
                     continue
-                raise ResponseValidationError(
+                invalid = ResponseValidationError(
                     str(exc),
                     operation=operation.operation_id,
                     status_code=status,
                     method=operation.method,
                     url=url,
                     snippet=response.content[:120].decode("utf-8", "replace"),
-                ) from None
+                )
+                invalid.attempts = sent
+                raise invalid from None
             return Response(status, response.headers, response.content, parsed)
 
     def _token_rejected(self, response: httpx.Response, token: Token) -> bool:
         """Refresh once for a 401 to any token, or a 403 to a token that is expired (or nearly) by
-        our clock or that the server says has expired (its clock may run ahead of ours).
+        our clock, that the server says has expired (its clock may run ahead of ours), or whose
+        body is too broken to say.
 
         Any other 403 (a fresh token, another tenant's resource) is a real permission error and is
         raised with no token call.
@@ -223,7 +232,11 @@ class Transport:
             return True
         if response.status_code != 403:
             return False
-        return self.tokens.is_stale(token) or b"expired" in response.content.lower()
+        return (
+            self.tokens.is_stale(token)
+            or b"expired" in response.content.lower()
+            or not _readable_json(response.content)  # a broken body cannot rule an expiry out
+        )
 
     async def _backoff(self, request: Request, attempt: int, retry_after: float | None, reason: str) -> None:
         self.stats.retries += 1
@@ -246,6 +259,14 @@ class Transport:
 
     def __repr__(self) -> str:
         return f"<Transport {self.base_url} client_id={self.credentials.client_id!r}>"
+
+
+def _readable_json(content: bytes) -> bool:
+    try:
+        json.loads(content)
+    except ValueError:
+        return False
+    return True
 
 
 def _connection_error(exc: httpx.TransportError, method: str, url: str) -> AmnimoError:

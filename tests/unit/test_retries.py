@@ -40,15 +40,17 @@ async def test_exhausted_retries_raise_the_last_error() -> None:
             await amnimo.cameras.list(SUB)
     assert info.value.status_code == 504
     assert len(api.api_requests) == 3
+    assert info.value.attempts == 3
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 async def test_5xx_on_media_create_is_never_repeated(status: int) -> None:
     api = ScriptedAPI(sequence(error(status)))
     async with client(api, max_retries=5) as amnimo:
-        with pytest.raises(ServerError):
+        with pytest.raises(ServerError) as info:
             await amnimo.media.create(SUB, CAMERA, category="SNAPSHOT", start_time=START)
     assert len(api.api_requests) == 1
+    assert info.value.attempts == 1
 
 
 async def test_read_error_on_port_operation_is_never_repeated() -> None:
@@ -105,6 +107,7 @@ async def test_timeouts_are_retried_for_gets_then_raised_as_api_timeout_error() 
         with pytest.raises(APITimeoutError) as info:
             await amnimo.cameras.get(SUB, CAMERA)
     assert len(api.api_requests) == 3
+    assert info.value.attempts == 3
     assert info.value.method == "GET"
     assert CAMERA in info.value.url
 
@@ -179,6 +182,7 @@ async def test_malformed_body_of_media_create_is_raised_not_repeated() -> None:
         with pytest.raises(ResponseValidationError) as info:
             await amnimo.media.create(SUB, CAMERA, category="SNAPSHOT", start_time=START)
     assert len(api.api_requests) == 1
+    assert info.value.attempts == 1
     assert info.value.operation == "createMedia"
     assert "<html>gateway" in str(info.value)
 

@@ -174,3 +174,18 @@ async def test_403_saying_the_token_expired_refreshes_even_if_our_clock_disagree
         pages = await asyncio.gather(*(amnimo.cameras.list(SUB) for _ in range(10)))
     assert len(pages) == 10
     assert len(api.token_requests) == 2  # one refresh for all ten callers
+
+
+@pytest.mark.parametrize("body", [b'[{"ts":"2026-01-01T00:00:00.000Z","status":"FORB', b"<html>403</html>"])
+async def test_403_with_a_broken_body_refreshes_once_since_it_may_mean_expired(body: bytes) -> None:
+    def broken_first(request: httpx.Request) -> httpx.Response:
+        if api.bearer_of(request) == api.tokens[0]:
+            return httpx.Response(403, content=body)  # cut short: expired or forbidden, who knows
+        return httpx.Response(200, json=PAGE)
+
+    api = ScriptedAPI(broken_first)
+    async with client(api) as amnimo:
+        page = await amnimo.cameras.list(SUB)
+    assert page.size == 500
+    assert len(api.token_requests) == 2
+    assert [api.bearer_of(r) for r in api.api_requests] == api.tokens
