@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import httpx
 
-from ..._arguments import integer, text
+from ..._arguments import integer
 from ..._endpoint import Endpoint, Operation, Request, parse_json
 from ..._errors import ValidationError
 from ..._models import PortAction, PortOperationResult
-from .._params import device
+from .._params import device, path_segment
 
 OPERATION = Operation(
     "operatePort",
@@ -32,7 +32,7 @@ def _get_kwargs(
     """Apply ``action`` to port ``port_id``: ``PortAction.DISABLE`` (0), ``ENABLE`` (1) or
     ``RESET`` (2, power-cycle; the port comes back after ``reset_timer`` seconds, at least 1,
     which is required for a reset and refused otherwise)."""
-    path = {**device(subscription_id, device_id), "portId": text("port_id", port_id)}
+    path = {**device(subscription_id, device_id), "portId": path_segment("port_id", port_id)}
     body: dict[str, object] = {"action": integer("action", action, minimum=0)}
     if action == PortAction.RESET:
         if reset_timer is None:

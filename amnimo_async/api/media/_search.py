@@ -13,13 +13,14 @@ from ..._models import Media
 CATEGORIES = ("CLIP", "SNAPSHOT")
 SORT_DIRECTIONS = ("asc", "desc")
 MAX_PAGE_SIZE = 1000
+INT32_MAX = 2**31 - 1  # the spec types pageNumber as int32
 
 
 def search_body(
     categories: Sequence[str] | None, page_number: object, page_size: object, sort_dir: object
 ) -> dict[str, object]:
     body: dict[str, object] = {
-        "pageNumber": integer("page_number", page_number, minimum=0),
+        "pageNumber": integer("page_number", page_number, minimum=0, ceiling=INT32_MAX),
         "pageSize": integer("page_size", page_size, minimum=1, maximum=MAX_PAGE_SIZE),
         "sortDir": choice("sort_dir", sort_dir, SORT_DIRECTIONS),
     }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..._arguments import text
+from .._params import free_id
 
 
 def request_id_query(request_id: object) -> dict[str, object]:
-    return {"requestId": text("request_id", request_id)}
+    return {"requestId": free_id("request_id", request_id)}

@@ -7,7 +7,7 @@ from typing import Literal
 
 import httpx
 
-from ..._arguments import integer, timestamp
+from ..._arguments import integer, shown, timestamp
 from ..._endpoint import Endpoint, Operation, Request, parse_json
 from ..._errors import ValidationError
 from ..._models import HlsSession
@@ -37,7 +37,7 @@ def _get_kwargs(
     elif dt == "live":
         start = "live"
     else:
-        raise ValidationError("dt", f'must be "live" or a timezone-aware datetime, got {dt!r}')
+        raise ValidationError("dt", f'must be "live" or a timezone-aware datetime, got {shown(dt)}')
     query = {
         "dt": start,
         "retry": integer("retry", retry, minimum=1, maximum=100),
