@@ -201,3 +201,13 @@ def test_retry_after_is_read_in_both_forms_and_capped() -> None:
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
     assert RetryPolicy(max_retry_after=60).delay(1, 3600.0) == 60.0
+
+
+async def test_attempts_count_every_send_including_the_one_after_a_token_refresh() -> None:
+    api = ScriptedAPI(sequence(error(403, "Token expired"), error(500)))
+    async with client(api, max_retries=5) as amnimo:
+        with pytest.raises(ServerError) as info:
+            await amnimo.media.create(SUB, CAMERA, category="SNAPSHOT", start_time=START)
+    assert len(api.token_requests) == 2
+    assert len(api.api_requests) == 2
+    assert info.value.attempts == 2
