@@ -10,12 +10,21 @@ calls of the calendar month (UTC), warning at 80 % of the quota::
     from amnimo_async._file_cache import FileTokenCache
 
     async with AsyncAmnimo(client_id, secret_key, token_cache=FileTokenCache()) as amnimo: ...
+
+The client hands the cache its secret key (:meth:`FileTokenCache.bind_secret`), and the token is
+sealed at rest with keys derived from it (stdlib only: an
+HMAC-SHA256 keystream and an HMAC-SHA256 tag over the token, its times and its cache key), so
+the file alone gives away no usable token. A file that does not open with the secret at hand
+(another secret, altered, an older format) is a cache miss: never an error, never sent.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -38,7 +47,11 @@ __all__ = ["DEFAULT_TOKEN_QUOTA", "FileTokenCache", "TokenUsage", "default_cache
 DEFAULT_TOKEN_QUOTA = 1000
 """Token calls the API allows per client ID per calendar month."""
 WARN_RATIO = 0.8
-_FORMAT = 1
+_FORMAT = 2
+_READABLE_FORMATS = (1, 2)  # format 1 held the token in clear: its month count is kept, its token never read
+_SALT = b"amnimo-async token cache v2"
+_NONCE_SIZE = 16
+_TAG_SIZE = 32
 _POLL_INITIAL = 0.005
 _POLL_MAX = 0.05
 
@@ -52,6 +65,71 @@ def default_cache_directory() -> Path:
 
 def _month(clock: Callable[[], float]) -> str:
     return datetime.fromtimestamp(clock(), tz=timezone.utc).strftime("%Y-%m")
+
+
+def _hmac(key: bytes, *parts: bytes) -> bytes:
+    return hmac.new(key, b"".join(parts), hashlib.sha256).digest()
+
+
+def _extract(secret_key: str) -> bytes:
+    """HKDF-extract: the pseudo-random key of a secret (the secret itself is not kept)."""
+    return _hmac(_SALT, secret_key.encode("utf-8"))
+
+
+def _expand(prk: bytes, purpose: bytes, key: str) -> bytes:
+    """HKDF-expand (one block): a key for ``purpose`` bound to one cache key."""
+    return _hmac(prk, purpose, b"\x00", key.encode("utf-8"), b"\x01")
+
+
+def _keystream_xor(enc_key: bytes, nonce: bytes, data: bytes) -> bytes:
+    stream = b"".join(
+        _hmac(enc_key, nonce, counter.to_bytes(8, "big")) for counter in range((len(data) + 31) // 32)
+    )
+    return bytes(a ^ b for a, b in zip(data, stream[: len(data)], strict=True))
+
+
+def _associated(key: str, token_type: str, issued_at: float, expires_at: float) -> bytes:
+    """What the tag covers besides the ciphertext: a changed time or key fails the tag."""
+    text = json.dumps([key, token_type, issued_at, expires_at]).encode("utf-8")
+    return len(text).to_bytes(8, "big") + text
+
+
+def _seal(prk: bytes, key: str, token: Token) -> dict[str, Any]:
+    issued_at, expires_at = float(token.issued_at), float(token.expires_at)
+    nonce = os.urandom(_NONCE_SIZE)
+    ciphertext = _keystream_xor(_expand(prk, b"enc", key), nonce, token.access_token.encode("utf-8"))
+    associated = _associated(key, token.token_type, issued_at, expires_at)
+    tag = _hmac(_expand(prk, b"mac", key), associated, nonce, ciphertext)
+    return {
+        "token_type": token.token_type,
+        "issued_at": issued_at,
+        "expires_at": expires_at,
+        "sealed": base64.urlsafe_b64encode(nonce + ciphertext + tag).decode("ascii"),
+    }
+
+
+def _open(prk: bytes, key: str, entry: dict[str, Any]) -> Token | None:
+    """The token of a sealed entry, or None when it does not open (shape, secret, tampering)."""
+    try:
+        token_type = entry.get("token_type", "Bearer")
+        issued_at = float(entry["issued_at"])
+        expires_at = float(entry["expires_at"])
+        blob = base64.urlsafe_b64decode(entry["sealed"].encode("ascii"))
+        if not isinstance(token_type, str):
+            raise TypeError
+    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error, UnicodeError):
+        return None
+    if len(blob) <= _NONCE_SIZE + _TAG_SIZE:
+        return None
+    nonce, ciphertext, tag = blob[:_NONCE_SIZE], blob[_NONCE_SIZE:-_TAG_SIZE], blob[-_TAG_SIZE:]
+    associated = _associated(key, token_type, issued_at, expires_at)
+    if not hmac.compare_digest(tag, _hmac(_expand(prk, b"mac", key), associated, nonce, ciphertext)):
+        return None
+    try:
+        access_token = _keystream_xor(_expand(prk, b"enc", key), nonce, ciphertext).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return Token(access_token, issued_at=issued_at, expires_at=expires_at, token_type=token_type)
 
 
 @attrs.frozen
@@ -76,6 +154,10 @@ class FileTokenCache:
     names are a hash of the key, so neither the client ID nor anything secret shows in them.
     ``quota`` is the monthly token allowance the warning is measured against.
 
+    ``secret_key`` seals the tokens of every key (:meth:`bind_secret` gives one key its own);
+    only keys derived from it are kept, never the secret. Without a secret for a key, its tokens
+    are not written (the call still counts towards the month) and nothing is loaded for it.
+
     A corrupt or unreadable file is ignored with a warning (as if empty), never fatal.
     """
 
@@ -83,6 +165,7 @@ class FileTokenCache:
         self,
         directory: str | os.PathLike[str] | None = None,
         *,
+        secret_key: str | None = None,
         quota: int = DEFAULT_TOKEN_QUOTA,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -92,6 +175,17 @@ class FileTokenCache:
         self.quota = quota
         self._clock = clock
         self._local_locks: dict[str, anyio.Lock] = {}
+        self._default_prk = _extract(secret_key) if secret_key else None
+        self._prks: dict[str, bytes] = {}
+        self._unsealed_warned: set[str] = set()
+
+    def bind_secret(self, key: str, secret_key: str) -> None:
+        """Seal the tokens of ``key`` with keys derived from ``secret_key`` (a client calls this
+        with its own credentials, so one cache serves several client IDs)."""
+        self._prks[key] = _extract(secret_key)
+
+    def _prk(self, key: str) -> bytes | None:
+        return self._prks.get(key, self._default_prk)
 
     # --- paths ----------------------------------------------------------------------------
 
@@ -126,7 +220,11 @@ class FileTokenCache:
             return {}
         try:
             data = json.loads(raw)
-            if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("key") != key:
+            if (
+                not isinstance(data, dict)
+                or data.get("format") not in _READABLE_FORMATS
+                or data.get("key") != key
+            ):
                 raise ValueError("not a token cache file of this key")
         except ValueError:
             logger.warning("token cache %s is corrupt; ignoring it", path)
@@ -149,21 +247,13 @@ class FileTokenCache:
                 os.unlink(temporary)
             raise
 
-    @staticmethod
-    def _token(data: dict[str, Any]) -> Token | None:
+    def _token(self, key: str, data: dict[str, Any]) -> Token | None:
+        """The sealed token of the file, opened with the secret of ``key`` (None if it does not open)."""
         entry = data.get("token")
-        if not isinstance(entry, dict):
+        prk = self._prk(key)
+        if prk is None or data.get("format") != _FORMAT or not isinstance(entry, dict):
             return None
-        try:
-            access_token = entry["access_token"]
-            token_type = entry.get("token_type", "Bearer")
-            issued_at = float(entry["issued_at"])
-            expires_at = float(entry["expires_at"])
-            if not isinstance(access_token, str) or not access_token or not isinstance(token_type, str):
-                raise TypeError
-        except (KeyError, TypeError, ValueError):
-            return None
-        return Token(access_token, issued_at=issued_at, expires_at=expires_at, token_type=token_type)
+        return _open(prk, key, entry)
 
     def _usage(self, data: dict[str, Any]) -> TokenUsage:
         month = _month(self._clock)
@@ -177,18 +267,34 @@ class FileTokenCache:
 
     def _load_sync(self, key: str) -> Token | None:
         data = self._read(key)
-        token = self._token(data)
-        if data and data.get("token") is not None and token is None:
-            logger.warning("token cache %s holds no usable token; ignoring it", self.path(key))
+        token = self._token(key, data)
+        if data and data.get("token") is not None and token is None and self._prk(key) is not None:
+            logger.warning(
+                "token cache %s holds no token this secret key opens (another secret, an older "
+                "format, or altered); ignoring it",
+                self.path(key),
+            )
         return token
 
     def _store_sync(self, key: str, token: Token) -> None:
         data = self._read(key)
-        previous = self._token(data)
+        previous = self._token(key, data)
         usage = self._usage(data)
         if previous != token:
             usage = attrs.evolve(usage, count=usage.count + 1)
-        self._write(key, self._document(key, token, usage))
+        prk = self._prk(key)
+        if prk is not None:
+            entry: Any = _seal(prk, key, token)
+        else:  # nothing to seal with: count the call, keep whatever sealed token is there
+            entry = data.get("token") if data.get("format") == _FORMAT else None
+            if key not in self._unsealed_warned:
+                self._unsealed_warned.add(key)
+                logger.warning(
+                    "token cache %s: no secret key to seal tokens with, so they are not kept on disk "
+                    "(give FileTokenCache the secret_key)",
+                    self.path(key),
+                )
+        self._write(key, self._document(key, entry, usage))
         if previous != token and usage.count >= usage.warn_at:
             logger.warning(
                 "%d of %d token calls used this month (%s) for this client ID; "
@@ -205,18 +311,11 @@ class FileTokenCache:
         self._write(key, self._document(key, None, self._usage(data)))
 
     @staticmethod
-    def _document(key: str, token: Token | None, usage: TokenUsage) -> dict[str, Any]:
+    def _document(key: str, entry: dict[str, Any] | None, usage: TokenUsage) -> dict[str, Any]:
         return {
             "format": _FORMAT,
             "key": key,
-            "token": None
-            if token is None
-            else {
-                "access_token": token.access_token,
-                "token_type": token.token_type,
-                "issued_at": token.issued_at,
-                "expires_at": token.expires_at,
-            },
+            "token": entry,
             "usage": {"month": usage.month, "count": usage.count},
         }
 
@@ -268,8 +367,20 @@ class FileTokenCache:
         return self.usage(key).count
 
     def cached_token(self, key: str) -> Token | None:
-        """The cached token of ``key`` without awaiting (for status displays)."""
+        """The cached token of ``key`` without awaiting, opened with its secret."""
         return self._load_sync(key)
+
+    def expiry(self, key: str) -> float | None:
+        """When the token kept for ``key`` expires (epoch seconds), read without the secret and
+        without checking the seal: for status displays only."""
+        data = self._read(key)
+        entry = data.get("token") if data.get("format") == _FORMAT else None
+        if not isinstance(entry, dict):
+            return None
+        value = entry.get("expires_at")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return float(value)
 
     def __repr__(self) -> str:
         return f"<FileTokenCache directory={str(self.directory)!r} quota={self.quota}>"

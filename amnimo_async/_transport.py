@@ -100,10 +100,14 @@ class Transport:
         redactor.register(self._basic)
         redactor.register(self._basic.split(" ", 1)[1])
         self._fetch_grant = fetch_grant
+        key = f"{self.base_url}|{credentials.client_id}"
+        bind_secret = getattr(token_cache, "bind_secret", None)
+        if callable(bind_secret):  # a cache keeping tokens at rest seals them with this client's secret
+            bind_secret(key, credentials.secret_key)
         self.tokens = TokenManager(
             self._issue_token,
             cache=token_cache,
-            key=f"{self.base_url}|{credentials.client_id}",
+            key=key,
             margin=refresh_margin,
             clock=clock,
         )

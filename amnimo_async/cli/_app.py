@@ -185,7 +185,7 @@ def _client(ctx: typer.Context) -> AsyncAmnimo:
         settings.client_id,
         settings.secret_key,
         base_url=settings.base_url,
-        token_cache=FileTokenCache(),
+        token_cache=FileTokenCache(secret_key=settings.secret_key),
         **options,
     )
 
@@ -698,13 +698,13 @@ def token_status(ctx: typer.Context, fmt: ShowOption = ShowFormat.table) -> None
     state = _state(ctx)
     try:
         settings = resolve_settings(state.profile, base_url=state.base_url, need_secret=False)
-        cache = FileTokenCache()
-        token = cache.cached_token(settings.cache_key)
+        cache = FileTokenCache()  # the expiry is readable without the secret; the token is not
+        expires_at = cache.expiry(settings.cache_key)
         usage = cache.usage(settings.cache_key)
     except Exception as exc:
         raise _fail(state, exc) from None
     now = datetime.now(timezone.utc)
-    expires = datetime.fromtimestamp(token.expires_at, timezone.utc) if token else None
+    expires = datetime.fromtimestamp(expires_at, timezone.utc) if expires_at is not None else None
     info = {
         "clientId": settings.client_id,
         "baseUrl": settings.base_url,

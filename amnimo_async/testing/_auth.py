@@ -152,6 +152,11 @@ class AuthRegistry:
             for token in self._tokens.values():
                 token.expires_at = min(token.expires_at, now)
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token issued so far (expired ones included), oldest first."""
+        with self._lock:
+            return list(self._tokens)
+
     def token_count(self) -> int:
         """Number of tokens issued (expired ones included)."""
         with self._lock:

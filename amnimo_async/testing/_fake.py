@@ -162,6 +162,11 @@ class FakeAmnimo:
         token, _ = self.auth.issue(client, count=False)
         return token
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token this fake issued (expired ones included): for tests that check a
+        token never shows up where it should not."""
+        return self.auth.issued_tokens()
+
     def expire_all_tokens(self) -> None:
         """Make every token issued so far expired now (calls with them get 403)."""
         self.auth.expire_all()

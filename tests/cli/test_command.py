@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from amnimo_async._file_cache import FileTokenCache
 from amnimo_async.testing import FakeAmnimo, Fault
 from amnimo_async.testing._server import FakeServer
 
@@ -179,10 +180,12 @@ def test_verbose_logs_requests_without_credentials(run: Runner, server: FakeServ
     assert "GET /accounts/" in result.stderr
     assert server.secret_key not in result.stderr
     json.loads(result.stdout)
-    cache_files = list((run.cache / "amnimo").glob("*.json"))
-    token = json.loads(cache_files[0].read_text())["token"]["access_token"]
-    assert token not in result.stderr
-    assert token not in result.stdout
+    cache = FileTokenCache(run.cache / "amnimo", secret_key=server.secret_key)
+    token = cache.cached_token(f"{server.base_url}|{server.client_id}")
+    assert token is not None
+    assert token.access_token not in result.stderr
+    assert token.access_token not in result.stdout
+    assert token.access_token not in cache.path(f"{server.base_url}|{server.client_id}").read_text()
 
 
 def test_five_processes_share_one_token_call(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from amnimo_async._file_cache import FileTokenCache, default_cache_directory
 from amnimo_async.testing import FakeAmnimo
 
 KEY = "https://api.amnimo.com/ex|client-id-12345"
+SECRET = "secret-key-of-client-id-12345"
 NOV = datetime(2026, 11, 20, 12, tzinfo=timezone.utc).timestamp()
 DEC = datetime(2026, 12, 1, 0, 0, 1, tzinfo=timezone.utc).timestamp()
 
@@ -36,7 +37,7 @@ class Clock:
 
 @pytest.fixture
 def cache(tmp_path: Path) -> FileTokenCache:
-    return FileTokenCache(tmp_path / "amnimo", clock=Clock())
+    return FileTokenCache(tmp_path / "amnimo", secret_key=SECRET, clock=Clock())
 
 
 def test_is_a_token_cache(cache: FileTokenCache) -> None:
@@ -119,7 +120,7 @@ async def test_unreadable_file_is_ignored(cache: FileTokenCache, caplog: pytest.
 
 async def test_month_count_counts_new_tokens_per_calendar_month(tmp_path: Path) -> None:
     clock = Clock(NOV)
-    cache = FileTokenCache(tmp_path, clock=clock)
+    cache = FileTokenCache(tmp_path, secret_key=SECRET, clock=clock)
     await cache.store(KEY, token(1))
     await cache.store(KEY, token(1))  # the same token again: not a token call
     await cache.store(KEY, token(2))
@@ -133,7 +134,7 @@ async def test_month_count_counts_new_tokens_per_calendar_month(tmp_path: Path) 
 
 
 async def test_warns_from_80_percent_of_the_quota(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    cache = FileTokenCache(tmp_path, quota=10, clock=Clock())
+    cache = FileTokenCache(tmp_path, secret_key=SECRET, quota=10, clock=Clock())
     with caplog.at_level(logging.WARNING, logger="amnimo_async"):
         for n in range(1, 8):
             await cache.store(KEY, token(n))
@@ -174,7 +175,7 @@ async def test_lock_excludes_other_holders(tmp_path: Path) -> None:
 
 async def test_clients_share_the_token_and_never_store_the_secret(tmp_path: Path) -> None:
     fake = FakeAmnimo(seed=2, rate=None)
-    cache = FileTokenCache(tmp_path)
+    cache = FileTokenCache(tmp_path)  # the client hands it the secret to seal the token with
 
     async def hierarchy() -> None:
         async with (
