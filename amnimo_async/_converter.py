@@ -2,18 +2,21 @@
 
 Strict where the API is definite (an ``int`` field refuses ``"12"``; a list field refuses a
 string), open where it is not (unknown fields go to ``extra``, unknown enum values stay strings).
+A model read from the wire writes back the same JSON: a documented field the answer left out
+stays out, one it sent (even ``null`` or ``[]``) comes back.
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._models import EMPTY, Account, HistorySpan, OpenEnum
@@ -25,7 +28,28 @@ T = TypeVar("T")
 
 converter = cattrs.Converter()
 
-_EXTRA_KEY = "\x00extra"  # where the structure hook hands unknown fields to the ``extra`` field
+
+class WireExtra(Mapping[str, Any]):
+    """The ``extra`` of a model read from the wire: the unknown fields, plus (for writing the model
+    back) which of its documented optional fields the answer left out."""
+
+    __slots__ = ("_fields", "absent")
+
+    def __init__(self, fields: Mapping[str, Any], absent: frozenset[str]) -> None:
+        self._fields = fields
+        self.absent = absent
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return repr(dict(self._fields))
 
 
 def camel(name: str) -> str:
@@ -133,7 +157,20 @@ def _tuple_factory(tp: Any) -> Callable[[Any, Any], Any]:
     def hook(value: Any, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, list):
             raise TypeError(f"expected an array, got {type(value).__name__}")
-        return tuple(item_hook(item, item_type) for item in value)
+        items = []
+        errors: list[Exception] = []  # every failing item, each structured once (nesting stays linear)
+        for index, item in enumerate(value):
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as exc:  # noted with its index, so the error names the item
+                exc.__notes__ = [  # type: ignore[attr-defined]  # 3.10 has no add_note
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type),
+                ]
+                errors.append(exc)
+        if not errors:
+            return tuple(items)
+        raise IterableValidationError(f"While structuring {tp}", errors, tp)
 
     return hook
 
@@ -162,26 +199,41 @@ def wire_name(field: attrs.Attribute[Any]) -> str:
 def _model_structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
     overrides: dict[str, Any] = {}
     known: set[str] = set()
+    optional: set[str] = set()
+    extra_field = None
     for field in attrs.fields(cls):
         if field.metadata.get("extra"):
-            overrides[field.name] = override(rename=_EXTRA_KEY)
+            extra_field = field.name
+            overrides[field.name] = override(omit=True)
             continue
         name = wire_name(field)
         known.add(name)
+        if field.default is not attrs.NOTHING:
+            optional.add(name)
         hooks = _FIELD_HOOKS.get((cls, field.name))
         overrides[field.name] = override(rename=name, struct_hook=hooks[0] if hooks else None)
     generated = make_dict_structure_fn(cls, converter, **overrides)
     prepare = _PREPARE.get(cls)
+    # Models without unknown fields share one WireExtra per pattern of absent fields.
+    shared: dict[frozenset[str], WireExtra] = {frozenset(): WireExtra(EMPTY, frozenset())}
 
     def hook(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
             raise TypeError(f"expected an object for {cls.__name__}, got {type(value).__name__}")
         if prepare is not None:
             value = prepare(value)
-        unknown = value.keys() - known
-        if unknown:
-            value = {**value, _EXTRA_KEY: {key: value[key] for key in unknown}}
-        return generated(value, cls)
+        obj = generated(value, cls)
+        if extra_field is not None:
+            unknown = value.keys() - known
+            everything = len(value) - len(unknown) == len(known)
+            absent = frozenset() if everything else frozenset(optional - value.keys())
+            if unknown:
+                extra = WireExtra({key: value[key] for key in unknown}, absent)
+            else:
+                cached = shared.get(absent)
+                extra = cached if cached is not None else shared.setdefault(absent, WireExtra(EMPTY, absent))
+            object.__setattr__(obj, extra_field, extra)  # frozen: set once, before anyone sees obj
+        return obj
 
     return hook
 
@@ -189,6 +241,7 @@ def _model_structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
 def _model_unstructure_factory(cls: Any) -> Callable[[Any], dict[str, Any]]:
     overrides: dict[str, Any] = {}
     extra_field = None
+    defaults: dict[str, tuple[str, Any]] = {}  # wire name -> (attribute, default) of optional fields
     for field in attrs.fields(cls):
         if field.metadata.get("extra"):
             extra_field = field.name
@@ -196,11 +249,20 @@ def _model_unstructure_factory(cls: Any) -> Callable[[Any], dict[str, Any]]:
             continue
         hooks = _FIELD_HOOKS.get((cls, field.name))
         overrides[field.name] = override(rename=wire_name(field), unstruct_hook=hooks[1] if hooks else None)
+        if field.default is not attrs.NOTHING:
+            defaults[wire_name(field)] = (field.name, field.default)
     generated = make_dict_unstructure_fn(cls, converter, **overrides)
 
     def hook(obj: Any) -> dict[str, Any]:
-        data = {key: value for key, value in generated(obj).items() if value is not None}
         extra = getattr(obj, extra_field) if extra_field else EMPTY
+        if not isinstance(extra, WireExtra):  # built in Python: what is None is left out
+            data = {key: value for key, value in generated(obj).items() if value is not None}
+        else:  # read from the wire: what the answer left out (and still holds its default) stays out
+            data = generated(obj)
+            for key in extra.absent:
+                name, default = defaults[key]
+                if getattr(obj, name) == default:
+                    del data[key]
         if extra:
             data.update(extra)
         return data

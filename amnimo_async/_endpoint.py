@@ -20,7 +20,8 @@ import attrs
 import cattrs
 import httpx
 
-from ._converter import structure
+from ._converter import structure, wire_name
+from ._errors import AmnimoError
 from ._response import Response
 
 if TYPE_CHECKING:
@@ -78,22 +79,53 @@ def _query(values: Mapping[str, object]) -> QueryParams:
     return tuple(pairs)
 
 
-class MalformedBodyError(Exception):
+class MalformedBodyError(AmnimoError):
     """Raised by a parser for a body that is not what the API documents; the transport turns it
     into a :class:`ResponseValidationError` naming the operation."""
 
 
+MAX_REASON = 300  # characters of the reason an error carries (a hostile body can nest deeply)
+
+
 def parse_json(response: httpx.Response, model: type[T] | Any) -> T:
     """Decode a JSON body and structure it into ``model`` (a model class or e.g. ``tuple[Media, ...]``)."""
+    # Raised after the except blocks, not from them: the decoder's error holds the whole body
+    # (``.doc``) and a suppressed ``__context__`` still reaches it (a cut token answer: the token).
     try:
         data = json.loads(response.content)
-    except ValueError as exc:
-        raise MalformedBodyError(f"body is not JSON ({exc})") from None
-    try:
-        return structure(data, model)  # type: ignore[no-any-return]
-    except Exception as exc:
-        reasons = cattrs.transform_error(exc) if isinstance(exc, cattrs.BaseValidationError) else [str(exc)]
-        raise MalformedBodyError("; ".join(reasons[:3])) from None
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the parser goes
+        problem = f"body is not JSON ({exc})"
+    else:
+        try:
+            return structure(data, model)  # type: ignore[no-any-return]
+        except Exception as exc:
+            problem = "; ".join(_reasons(exc))
+    raise MalformedBodyError(problem[:MAX_REASON])
+
+
+def _reasons(error: BaseException, limit: int = 3) -> list[str]:
+    """What is wrong where, the path in wire names (``$.cameras[2].thumbnail.ts``); a loop, not
+    recursion, since a hostile body's errors can nest as deep as the recursion limit."""
+    found: list[str] = []
+    stack: list[tuple[BaseException, str]] = [(error, "$")]
+    while stack and len(found) < limit:
+        exc, path = stack.pop()
+        inner: list[tuple[BaseException, str]] = []
+        if isinstance(exc, cattrs.ClassValidationError):
+            names = {field.name: wire_name(field) for field in attrs.fields(exc.cl)}
+            with_notes, without = exc.group_exceptions()
+            inner = [(sub, f"{path}.{names.get(note.name, note.name)}") for sub, note in with_notes]
+            inner += [(sub, path) for sub in without]
+        elif isinstance(exc, cattrs.IterableValidationError):
+            with_index, without = exc.group_exceptions()
+            inner = [(sub, f"{path}[{note.index}]") for sub, note in with_index]
+            inner += [(sub, path) for sub in without]
+        elif isinstance(exc, KeyError):
+            found.append(f"required field missing at {path}")
+        else:
+            found.append(f"{str(exc) or type(exc).__name__} at {path}")
+        stack.extend(reversed(inner))
+    return found
 
 
 def parse_nothing(response: httpx.Response) -> None:

@@ -85,7 +85,7 @@ ROUND_TRIPS: list[Any] = [
     pytest.param(
         CameraPage,
         {"total": 1, "page": 0, "size": 500, "cameras": [{"id": CAMERA, "cloudOnly": True}]},
-        {"total": 1, "page": 0, "size": 500, "cameras": [{"id": CAMERA, "tags": [], "cloudOnly": True}]},
+        {"total": 1, "page": 0, "size": 500, "cameras": [{"id": CAMERA, "cloudOnly": True}]},
         id="camera-page",
     ),
     pytest.param(
