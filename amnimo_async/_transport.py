@@ -31,6 +31,7 @@ from ._errors import (
 )
 from ._logging import logger, redactor
 from ._models import ErrorDetail, TokenGrant
+from ._pool import TAG, reclaim
 from ._ratelimit import RateLimiter
 from ._response import Response
 from ._retry import RetryPolicy, parse_retry_after
@@ -139,6 +140,7 @@ class Transport:
             started = time.perf_counter()
             self.stats.requests += 1
             sent += 1
+            tag = object()
             try:
                 response = await self.http.request(
                     operation.method,
@@ -148,8 +150,28 @@ class Transport:
                     headers={
                         "Authorization": self._basic if token is None else f"Bearer {token.access_token}"
                     },
+                    extensions={TAG: tag},
                 )
-            except httpx.TransportError as exc:
+            except BaseException as exc:
+                await reclaim(self.http, tag)  # a cancelled request can leave its pool slot taken
+                if isinstance(exc, httpx.DecodingError):  # a body its Content-Encoding cannot undo
+                    maybe_done = True
+                    if attempt < self.retry.max_retries and operation.idempotent:
+                        attempt += 1
+                        await self._backoff(request, attempt, None, "undecodable answer")
+                        continue
+                    undecodable = ResponseValidationError(
+                        f"body cannot be decoded ({exc})",
+                        operation=operation.operation_id,
+                        status_code=0,
+                        method=operation.method,
+                        url=url,
+                        snippet="",
+                    )
+                    undecodable.attempts = sent
+                    raise undecodable from None
+                if not isinstance(exc, httpx.TransportError):
+                    raise
                 elapsed = time.perf_counter() - started
                 error = _connection_error(exc, operation.method, url)
                 logger.debug(
@@ -189,7 +211,7 @@ class Transport:
                 # The earlier attempt deleted it and lost the answer: what was asked is done.
                 logger.info("%s %s: 404 after an unanswered attempt, already deleted", "DELETE", request.path)
                 return Response(status, response.headers, response.content, parse(response))
-            if status >= 400:
+            if not 200 <= status < 300:  # a redirect is not the answer either (none is followed)
                 maybe_done = maybe_done or status >= 500
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if status == 429:

@@ -9,6 +9,7 @@ import pytest
 
 from amnimo_async import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     BadRequestError,
     NotFoundError,
@@ -211,3 +212,35 @@ async def test_attempts_count_every_send_including_the_one_after_a_token_refresh
     assert len(api.token_requests) == 2
     assert len(api.api_requests) == 2
     assert info.value.attempts == 2
+
+
+def undecodable() -> httpx.Response:
+    return httpx.Response(
+        200, stream=httpx.ByteStream(b"not gzip at all"), headers={"Content-Encoding": "gzip"}
+    )
+
+
+async def test_an_undecodable_body_of_a_get_is_retried() -> None:
+    api = ScriptedAPI(sequence(undecodable(), httpx.Response(200, json=PAGE)))
+    async with client(api) as amnimo:
+        page = await amnimo.cameras.list(SUB)
+    assert page.size == 500
+    assert len(api.api_requests) == 2
+
+
+async def test_an_undecodable_body_of_media_create_is_a_response_validation_error_not_repeated() -> None:
+    api = ScriptedAPI(sequence(undecodable()))
+    async with client(api) as amnimo:
+        with pytest.raises(ResponseValidationError) as info:
+            await amnimo.media.create(SUB, CAMERA, category="SNAPSHOT", start_time=START)
+    assert info.value.operation == "createMedia"
+    assert len(api.api_requests) == 1
+
+
+async def test_a_redirect_is_not_taken_for_success() -> None:
+    api = ScriptedAPI(sequence(httpx.Response(302, headers={"Location": "https://elsewhere.test/"})))
+    async with client(api) as amnimo:
+        with pytest.raises(APIStatusError) as info:
+            await amnimo.media.delete(SUB, MEDIA_ID)
+    assert info.value.status_code == 302
+    assert len(api.api_requests) == 1
