@@ -125,6 +125,7 @@ async def test_five_percent_faults_lose_nothing_and_double_nothing() -> None:
         server.faults.add(*random_faults(0.05))
         async with connect(server, max_retries=5) as amnimo:
             records, summary = await sweep(amnimo, server)
+            refreshes = amnimo.transport.stats.refreshes
         assert fired(server) > 0
         assert summary.errors == []
         assert [r for r in records if r.kind == "error"] == []
@@ -133,7 +134,8 @@ async def test_five_percent_faults_lose_nothing_and_double_nothing() -> None:
             for kind in ("cameras", "media", "devices"):
                 ids = found[sub, kind]
                 assert len(ids) == len(set(ids)) == counts[kind], (sub, kind)  # none lost, none doubled
-        assert summary.retries >= fired(server)  # every fault was retried (a slow page may add one)
+        # Every fault was retried, or (a cut "token expired" answer) cost a token refresh instead.
+        assert summary.retries + refreshes >= fired(server)
         assert summary.token_calls >= 2  # the first token and the one after the expiry
 
 
