@@ -38,6 +38,7 @@ from ._retry import RetryPolicy, parse_retry_after
 from ._tokens import Token, TokenCache, TokenManager
 
 T = TypeVar("T")
+E = TypeVar("E", bound=AmnimoError)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=60.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=30.0)
@@ -140,38 +141,13 @@ class Transport:
             started = time.perf_counter()
             self.stats.requests += 1
             sent += 1
-            tag = object()
             try:
-                response = await self.http.request(
-                    operation.method,
-                    target,
-                    json=request.json,
-                    data=request.form,
-                    headers={
-                        "Authorization": self._basic if token is None else f"Bearer {token.access_token}"
-                    },
-                    extensions={TAG: tag},
-                )
-            except BaseException as exc:
-                await reclaim(self.http, tag)  # a cancelled request can leave its pool slot taken
-                if isinstance(exc, httpx.DecodingError):  # a body its Content-Encoding cannot undo
-                    maybe_done = True
-                    if attempt < self.retry.max_retries and operation.idempotent:
-                        attempt += 1
-                        await self._backoff(request, attempt, None, "undecodable answer")
-                        continue
-                    undecodable = ResponseValidationError(
-                        f"body cannot be decoded ({exc})",
-                        operation=operation.operation_id,
-                        status_code=0,
-                        method=operation.method,
-                        url=url,
-                        snippet="",
-                    )
-                    undecodable.attempts = sent
-                    raise undecodable from None
-                if not isinstance(exc, httpx.TransportError):
-                    raise
+                response = await self._exchange(request, target, token)
+            except MalformedBodyError as exc:  # a body its Content-Encoding cannot undo
+                maybe_done = True
+                attempt = await self._after_malformed(request, url, exc, None, attempt, sent)
+                continue
+            except httpx.TransportError as exc:
                 elapsed = time.perf_counter() - started
                 error = _connection_error(exc, operation.method, url)
                 logger.debug(
@@ -189,8 +165,7 @@ class Transport:
                     attempt += 1
                     await self._backoff(request, attempt, None, type(exc).__name__)
                     continue
-                error.attempts = sent
-                raise error from exc
+                raise _attempted(error, sent) from exc
             elapsed = time.perf_counter() - started
             status = response.status_code
             logger.debug(
@@ -223,28 +198,58 @@ class Transport:
                     attempt += 1
                     await self._backoff(request, attempt, retry_after, f"HTTP {status}")
                     continue
-                failure = _status_error(response, operation.method, url, retry_after)
-                failure.attempts = sent
-                raise failure
+                raise _attempted(_status_error(response, operation.method, url, retry_after), sent)
             try:
                 parsed = parse(response)
             except MalformedBodyError as exc:
                 maybe_done = True
-                if attempt < self.retry.max_retries and operation.idempotent:
-                    attempt += 1
-                    await self._backoff(request, attempt, None, "malformed answer")
-                    continue
-                invalid = ResponseValidationError(
-                    str(exc),
-                    operation=operation.operation_id,
-                    status_code=status,
-                    method=operation.method,
-                    url=url,
-                    snippet=response.content[:120].decode("utf-8", "replace"),
-                )
-                invalid.attempts = sent
-                raise invalid from None
+                attempt = await self._after_malformed(request, url, exc, response, attempt, sent)
+                continue
             return Response(status, response.headers, response.content, parsed)
+
+    async def _exchange(self, request: Request, target: str, token: Token | None) -> httpx.Response:
+        """One HTTP exchange; a body that cannot be decoded is a malformed answer."""
+        operation = request.operation
+        tag = object()
+        try:
+            return await self.http.request(
+                operation.method,
+                target,
+                json=request.json,
+                data=request.form,
+                headers={"Authorization": self._basic if token is None else f"Bearer {token.access_token}"},
+                extensions={TAG: tag},
+            )
+        except BaseException as exc:
+            await reclaim(self.http, tag)  # a cancelled request can leave its pool slot taken
+            if isinstance(exc, httpx.DecodingError):
+                raise MalformedBodyError(f"body cannot be decoded ({exc})") from None
+            raise
+
+    async def _after_malformed(
+        self,
+        request: Request,
+        url: str,
+        problem: MalformedBodyError,
+        response: httpx.Response | None,
+        attempt: int,
+        sent: int,
+    ) -> int:
+        """Back off and answer the next attempt number if the call may be repeated; else raise
+        the :class:`ResponseValidationError` (status 0 when there is no readable answer)."""
+        operation = request.operation
+        if attempt < self.retry.max_retries and operation.idempotent:
+            await self._backoff(request, attempt + 1, None, "malformed answer")
+            return attempt + 1
+        invalid = ResponseValidationError(
+            str(problem),
+            operation=operation.operation_id,
+            status_code=0 if response is None else response.status_code,
+            method=operation.method,
+            url=url,
+            snippet="" if response is None else response.content[:120].decode("utf-8", "replace"),
+        )
+        raise _attempted(invalid, sent) from None
 
     def _token_rejected(self, response: httpx.Response, token: Token) -> bool:
         """Refresh once for a 401 to any token, or a 403 to a token that is expired (or nearly) by
@@ -285,6 +290,12 @@ class Transport:
 
     def __repr__(self) -> str:
         return f"<Transport {self.base_url} client_id={self.credentials.client_id!r}>"
+
+
+def _attempted(error: E, sent: int) -> E:
+    """``error`` marked with how many times its request was sent."""
+    error.attempts = sent
+    return error
 
 
 def _readable_json(content: bytes) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 
@@ -19,16 +19,7 @@ FaultKind = Literal[
     "malformed",
     "slow_body",
 ]
-FAULT_KINDS: tuple[str, ...] = (
-    "latency",
-    "status",
-    "rate_limit",
-    "reset",
-    "reset_mid_body",
-    "truncate",
-    "malformed",
-    "slow_body",
-)
+FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 _DEFAULT_STATUS = {"status": 503, "rate_limit": 429, "malformed": 200}
 
 

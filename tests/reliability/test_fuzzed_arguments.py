@@ -43,8 +43,10 @@ from ..unit.test_spec_modules import (
     OPERATIONS,
     VALID_ARGS,
     SpecParam,
+    answer_key,
     resolve,
     spec_params,
+    success_answer,
 )
 
 EXAMPLES = 120
@@ -96,13 +98,13 @@ def _body_spec(operation_id: str) -> tuple[str, OAS31Validator] | None:
 def _answer(operation_id: str) -> tuple[int, Any]:
     """A success answer the operation's parser accepts: the vendor's sample for its schema."""
     samples = dict(VENDOR_SAMPLES)
-    responses = OPERATIONS[operation_id].body["responses"]
-    if "200" not in responses:
-        return 204, None
-    schema = responses["200"]["content"]["application/json"]["schema"]
-    if "$ref" in schema:
-        return 200, samples[schema["$ref"].rsplit("/", 1)[1]]
-    return 200, [samples[schema["items"]["$ref"].rsplit("/", 1)[1]]]
+    status, schema = success_answer(operation_id)
+    if schema is None:
+        return status, None
+    key = answer_key(schema)
+    if key.startswith("array of "):
+        return status, [samples[key.removeprefix("array of ")]]
+    return status, samples[key]
 
 
 @functools.cache

@@ -34,7 +34,7 @@ from amnimo_async.api.accounts import get_hierarchy
 from amnimo_async.api.auth import issue_token
 
 from ..unit.conftest import BASE_URL, CAMERA, CLIENT_ID, SECRET_KEY, SUB, TOKEN
-from ..unit.test_spec_modules import OPERATIONS, SPEC, VALID_ARGS, endpoint_of, resolve
+from ..unit.test_spec_modules import OPERATIONS, SPEC, VALID_ARGS, endpoint_of, resolve, success_answer
 
 SNIPPET = 120  # bytes of the body an error quotes
 TRIES = 3  # the first try and max_retries=2
@@ -44,14 +44,6 @@ Steps = tuple[Any, ...]  # keys and indexes from the root of an answer
 
 
 # --- what the spec says each operation answers ----------------------------------------------------
-
-
-def success(operation_id: str) -> tuple[int, dict[str, Any] | None]:
-    """The documented success status and its JSON schema (None: no body)."""
-    responses = OPERATIONS[operation_id].body["responses"]
-    (status,) = [code for code in responses if code.startswith("2")]
-    content = resolve(responses[status]).get("content")
-    return int(status), None if content is None else content["application/json"]["schema"]
 
 
 def idempotent(operation_id: str) -> bool:
@@ -80,13 +72,13 @@ def example(schema: dict[str, Any], name: str = "value", depth: int = 0) -> Any:
 
 
 def schema_of(operation_id: str) -> dict[str, Any]:
-    schema = success(operation_id)[1]
+    schema = success_answer(operation_id)[1]
     assert schema is not None
     return schema
 
 
-JSON_OPERATIONS = sorted(op for op in OPERATIONS if success(op)[1] is not None)
-BODILESS_OPERATIONS = sorted(op for op in OPERATIONS if success(op)[1] is None)
+JSON_OPERATIONS = sorted(op for op in OPERATIONS if success_answer(op)[1] is not None)
+BODILESS_OPERATIONS = sorted(op for op in OPERATIONS if success_answer(op)[1] is None)
 SAMPLES = {op: example(schema_of(op)) for op in JSON_OPERATIONS}
 
 
@@ -461,7 +453,7 @@ TOKENS = InMemoryTokenCache()  # one token for all examples: each example asks o
 async def test_arbitrary_json_gives_a_model_or_a_validation_error(
     operation_id: str, data: st.DataObject
 ) -> None:
-    status = success(operation_id)[0]
+    status = success_answer(operation_id)[0]
     body = data.draw(st.binary(max_size=40) | ANSWERS[operation_id].map(encode), label="body")
     server = Server(operation_id, (status, body))
     failure = None

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from amnimo_async import Account, Camera, ErrorDetail, Media, MediaMeta, MediaUser
 from amnimo_async._converter import structure, unstructure
 
-from ..unit.test_spec_modules import ANSWER_MODELS, OPERATIONS, resolve
+from ..unit.test_spec_modules import ANSWER_MODELS, OPERATIONS, answer_key, resolve, success_answer
 
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -117,17 +117,10 @@ def answers(
 def answer_schemas() -> dict[str, tuple[dict[str, Any], Any]]:
     """Every documented 200 answer (and the error body) with the type the SDK parses it into."""
     found: dict[str, tuple[dict[str, Any], Any]] = {}
-    for operation in OPERATIONS.values():
-        answer = operation.body["responses"].get("200")
-        if answer is None:
-            continue
-        schema = answer["content"]["application/json"]["schema"]
-        key = (
-            schema["$ref"].rsplit("/", 1)[1]
-            if "$ref" in schema
-            else "array of " + schema["items"]["$ref"].rsplit("/", 1)[1]
-        )
-        found[key] = (schema, ANSWER_MODELS[key])
+    for operation_id in OPERATIONS:
+        _, schema = success_answer(operation_id)
+        if schema is not None:
+            found[answer_key(schema)] = (schema, ANSWER_MODELS[answer_key(schema)])
     found["Error"] = ({"$ref": "#/components/schemas/Error"}, tuple[ErrorDetail, ...])
     return found
 

@@ -88,17 +88,12 @@ def credential_needles(name: str, client_id: str, secret_key: str) -> list[Needl
     ]
 
 
-def issued_tokens(fake: FakeAmnimo) -> list[str]:
-    """Every access token the fake ever issued (HTTP grants and harness tokens, expired too)."""
-    return fake.issued_tokens()
-
-
 def fake_needles(fake: FakeAmnimo, *extra_tokens: str) -> list[Needle]:
     """The credentials of every client of ``fake`` and every token it issued, plus ``extra_tokens``."""
     found: list[Needle] = []
     for number, client in enumerate(fake.clients.values()):
         found += credential_needles(f"client {number}", client.client_id, client.secret_key)
-    for number, token in enumerate([*issued_tokens(fake), *extra_tokens]):
+    for number, token in enumerate([*fake.issued_tokens(), *extra_tokens]):
         found += needles_for(f"token {number}", token)
     return found
 
@@ -289,6 +284,21 @@ def test_the_scanner_finds_whole_and_cut_needles(tmp_path: Path) -> None:
         assert_no_leak(corpus, needles)
 
 
+def scan_what_was_left(
+    corpus: Corpus, cache_dir: Path, logs: Capture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Add what a client run leaves behind to ``corpus``: the token cache (checked sealed and
+    private first), the process's output and every log record (checked to include DEBUG ones)."""
+    assert_sealed_documents(cache_dir)
+    assert_private(cache_dir)
+    corpus.add_files("token cache", cache_dir)
+    captured = capsys.readouterr()
+    corpus.add("stdout", captured.out)
+    corpus.add("stderr", captured.err)
+    corpus.entries += logs.texts
+    assert_debug_logs_seen(logs)
+
+
 # --- the async client through every path -------------------------------------------------------
 
 
@@ -448,18 +458,11 @@ async def test_async_client_leaks_nothing(
     )
     await amnimo.aclose()
 
-    tokens = issued_tokens(server.fake)
+    tokens = server.fake.issued_tokens()
     # 3 for the client (first after the 401, 2 direct, 1 after expiry), 6 truncated, 6 cut mid-body,
     # 6 processed then lost.
     assert len(tokens) >= 22
-    assert_sealed_documents(cache_dir)
-    assert_private(cache_dir)
-    corpus.add_files("token cache", cache_dir)
-    captured = capsys.readouterr()
-    corpus.add("stdout", captured.out)
-    corpus.add("stderr", captured.err)
-    corpus.entries += logs.texts
-    assert_debug_logs_seen(logs)
+    scan_what_was_left(corpus, cache_dir, logs, capsys)
     assert any(where.startswith("traceback of token call truncate") for where, _ in corpus.entries)
     assert_no_leak(
         corpus, [*fake_needles(server.fake, bogus), *credential_needles("wrong", server.client_id, wrong)]
@@ -504,14 +507,7 @@ def test_sync_client_leaks_nothing(
         corpus.add_repr("sync wrong-secret client", stranger)
 
     assert server.journal.tokens_issued == 2  # the first, and one after the expiry
-    assert_sealed_documents(cache_dir)
-    assert_private(cache_dir)
-    corpus.add_files("token cache", cache_dir)
-    captured = capsys.readouterr()
-    corpus.add("stdout", captured.out)
-    corpus.add("stderr", captured.err)
-    corpus.entries += logs.texts
-    assert_debug_logs_seen(logs)
+    scan_what_was_left(corpus, cache_dir, logs, capsys)
     assert_no_leak(
         corpus, [*fake_needles(server.fake), *credential_needles("wrong", server.client_id, wrong)]
     )
