@@ -117,3 +117,9 @@ def environment(*distributions: str) -> str:
     implementation = platform.python_implementation()
     python = f"{implementation} {platform.python_version()}"
     return f"{python} on {sys.platform}/{platform.machine()}; {versions}"
+
+
+def check(condition: bool, what: str) -> None:
+    """A sanity check that survives ``python -O`` (the contenders must do the same work)."""
+    if not condition:
+        raise RuntimeError(f"benchmark setup is wrong: expected {what}")

@@ -39,6 +39,7 @@ from ._util import (
     COMMAND,
     AsyncRun,
     SyncRun,
+    check,
     environment,
     interleave,
     interleave_async,
@@ -116,13 +117,8 @@ def page_body(size: int = PAGE_SIZE) -> bytes:
     return _encode({"total": size * 3, "page": 0, "size": size, "cameras": cameras})
 
 
-def _check(condition: bool, what: str) -> None:
-    """A sanity check that survives ``python -O`` (the contenders must do the same work)."""
-    if not condition:
-        raise RuntimeError(f"benchmark setup is wrong: expected {what}")
-
-
-def _mock_client(camera: bytes) -> httpx.AsyncClient:
+def mock_client(camera: bytes) -> httpx.AsyncClient:
+    """An httpx client whose transport answers every call at once, from memory: a token, or ``camera``."""
     token = _encode(
         {"access_token": "bench-access-token-0123456789", "token_type": "Bearer", "expires_in": 7200}
     )
@@ -141,12 +137,12 @@ async def measure_requests(*, n: int, rounds: int, warmup: int) -> tuple[dict[st
     body = camera_body()
     expected = json.loads(body)
     async with contextlib.AsyncExitStack() as stack:
-        bare = await stack.enter_async_context(_mock_client(body))
-        bare_parsed = await stack.enter_async_context(_mock_client(body))
-        bare_prequoted = await stack.enter_async_context(_mock_client(body))
+        bare = await stack.enter_async_context(mock_client(body))
+        bare_parsed = await stack.enter_async_context(mock_client(body))
+        bare_prequoted = await stack.enter_async_context(mock_client(body))
 
         async def sdk(**options: Any) -> AsyncAmnimo:
-            http = await stack.enter_async_context(_mock_client(body))
+            http = await stack.enter_async_context(mock_client(body))
             client = AsyncAmnimo(
                 "bench-client", "bench-secret-key", base_url=BASE_URL, http_client=http, **options
             )
@@ -188,13 +184,13 @@ async def measure_requests(*, n: int, rounds: int, warmup: int) -> tuple[dict[st
 
         # Same answer, same work: check once before timing anything.
         response = await bare.get(url, params=params, headers={"Authorization": "Bearer x"})
-        _check(json.loads(response.content) == expected, "bare httpx decodes the camera")
+        check(json.loads(response.content) == expected, "bare httpx decodes the camera")
         prequoted = await bare_prequoted.get(url_with_query, headers={"Authorization": "Bearer x"})
-        _check(prequoted.request.url == response.request.url, "the same URL with the query pre-encoded")
+        check(prequoted.request.url == response.request.url, "the same URL with the query pre-encoded")
         for client in (unlimited, limited):
             camera = await client.cameras.get(SUBSCRIPTION_ID, CAMERA_ID)
-            _check(isinstance(camera, Camera) and camera.id == CAMERA_ID, "the SDK returns the camera")
-            _check(camera.thumbnail is not None and not camera.extra, "every camera field is known")
+            check(isinstance(camera, Camera) and camera.id == CAMERA_ID, "the SDK returns the camera")
+            check(camera.thumbnail is not None and not camera.extra, "every camera field is known")
 
         contenders: dict[str, AsyncRun] = {
             "bare httpx + `json.loads`": httpx_json,
@@ -212,9 +208,9 @@ def measure_parse(body: bytes, *, n: int, rounds: int, warmup: int) -> dict[str,
     """ns/page of ``json.loads`` and of ``list_cameras._parse_response`` (one sample per round)."""
     parse = list_cameras._parse_response
     page = parse(httpx.Response(200, content=body))
-    _check(isinstance(page, CameraPage) and len(page.cameras) == PAGE_SIZE, "a full page")
-    _check(all(camera.thumbnail and camera.thumbnail.url for camera in page.cameras), "thumbnail URLs")
-    _check(not any(camera.extra for camera in page.cameras), "every camera field is known")
+    check(isinstance(page, CameraPage) and len(page.cameras) == PAGE_SIZE, "a full page")
+    check(all(camera.thumbnail and camera.thumbnail.url for camera in page.cameras), "thumbnail URLs")
+    check(not any(camera.extra for camera in page.cameras), "every camera field is known")
 
     def loads(count: int) -> None:
         for _ in range(count):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import threading
 import time
@@ -32,6 +31,7 @@ from amnimo_async import Amnimo, AsyncAmnimo, Camera
 from ._util import (
     COMMAND,
     SyncRun,
+    check,
     environment,
     interleave,
     median,
@@ -40,46 +40,12 @@ from ._util import (
     spread,
     table,
 )
-
-BASE_URL = "https://amnimo.invalid/ex"
-SUBSCRIPTION_ID = "3d07c219-0a88-45be-9cfc-91e9d095a1e9"
-CAMERA_ID = "9f1c2b7e-5d4a-4e61-8b0f-2a6c3d9e7f10"
+from .overhead import BASE_URL, CAMERA_ID, SUBSCRIPTION_ID, camera_body, mock_client
 
 CALLS_PER_ROUND = 400
 ROUNDS = 21
 WARMUP = 200
 TARGET_US = 100.0
-
-CAMERA = {
-    "id": CAMERA_ID,
-    "pid": "0b6f3c1e-2d4a-4c8b-9e7f-1a2b3c4d5e6f",
-    "deviceVersion": "2.1.0",
-    "status": "CONNECTED",
-    "recordingStatus": "RECORDING",
-    "displayName": "Entrance 1",
-    "tags": ["indoor"],
-    "thumbnail": {"ts": "2025-02-14T10:00:00.000Z", "url": "https://thumbnails.invalid/cam.jpg"},
-}
-TOKEN = {"access_token": "bench-access-token-0123456789", "token_type": "Bearer", "expires_in": 7200}
-
-
-def _mock_http() -> httpx.AsyncClient:
-    """An httpx client whose transport answers every call at once, from memory."""
-    camera = json.dumps(CAMERA).encode()
-    token = json.dumps(TOKEN).encode()
-    headers = {"Content-Type": "application/json"}
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        body = token if request.url.path.endswith("/oauth2/token") else camera
-        return httpx.Response(200, content=body, headers=headers)
-
-    return httpx.AsyncClient(transport=httpx.MockTransport(handler))
-
-
-def _check(condition: bool, what: str) -> None:
-    """A sanity check that survives ``python -O`` (the contenders must do the same work)."""
-    if not condition:
-        raise RuntimeError(f"benchmark setup is wrong: expected {what}")
 
 
 async def _nothing() -> None:
@@ -92,8 +58,8 @@ def measure(*, n: int, rounds: int, warmup: int) -> tuple[dict[str, list[float]]
     idle_thread = threading.Thread(target=idle_loop.run_forever, name="bench-idle-loop", daemon=True)
     idle_thread.start()
     loop = asyncio.new_event_loop()
-    async_http = _mock_http()
-    sync_http = _mock_http()
+    async_http = mock_client(camera_body())
+    sync_http = mock_client(camera_body())
 
     async def open_async() -> AsyncAmnimo:  # built in the loop it will run in
         return AsyncAmnimo(
@@ -109,7 +75,7 @@ def measure(*, n: int, rounds: int, warmup: int) -> tuple[dict[str, list[float]]
             loop.run_until_complete(amnimo.cameras.get(SUBSCRIPTION_ID, CAMERA_ID)),
             amnimo_sync.cameras.get(SUBSCRIPTION_ID, CAMERA_ID),
         ):
-            _check(isinstance(camera, Camera) and camera.id == CAMERA_ID, "both clients return the camera")
+            check(isinstance(camera, Camera) and camera.id == CAMERA_ID, "both clients return the camera")
 
         async def awaited(count: int) -> None:
             get = amnimo.cameras.get
@@ -201,7 +167,7 @@ def main() -> None:
     print(f"Command: {COMMAND}, or `python -m benchmarks sync_overhead`; ran in {elapsed:.1f} s.")
     print()
     print(
-        f"`cameras.get` against an in-process `httpx.MockTransport` (constant {len(json.dumps(CAMERA))}-byte"
+        f"`cameras.get` against an in-process `httpx.MockTransport` (constant {len(camera_body())}-byte"
         f" JSON answer, no sockets), limiter off (`rate=None`); {ROUNDS} interleaved rounds of"
         f" {CALLS_PER_ROUND} sequential calls per contender after {WARMUP} warm-up calls; median of rounds"
         f" (difference and ratio: median of per-round pairs). Measured twice: threads free to run on"
