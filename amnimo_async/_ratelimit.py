@@ -2,8 +2,8 @@
 
 The server meters each client ID with a token bucket (5 requests/s, burst 20) shared by every
 process using the ID. Starting from that documented bucket (less one slot of headroom), a single
-client does not draw 429s;
-when it does (another process spends the same bucket), everyone here pauses and the rate is cut
+client does not draw 429s. When it does (another process spends the same bucket), everyone here
+pauses, this client's bucket restarts empty (the server's is), and the rate is cut
 multiplicatively, then recovers linearly: the same AIMD idea as botocore's adaptive retry mode.
 """
 
@@ -53,6 +53,7 @@ class RateLimiter:
         self._throttled_at = float("-inf")
         self._paused_until = float("-inf")
         self.throttle_count = 0
+        self._empty = False  # the server's bucket was found empty: ours must start empty too
         self._turn = asyncio.Lock()
 
     @property
@@ -62,27 +63,41 @@ class RateLimiter:
         return min(1.0, recovered)
 
     async def acquire(self) -> float:
-        """Wait for this client's turn: past any pause, then a token from the bucket.
+        """Wait for this client's turn: past any pause, then a slot from the bucket.
 
         Callers are served in arrival order and priced when served, so a cut in the rate applies
         at once to everyone already queued. Returns the clock time the slot was granted.
         """
         async with self._turn:
-            while (wait := self._paused_until - self.clock()) > 0:
-                await asyncio.sleep(wait)
-            if self._bucket is not None:
-                # A throttled client pays more than one token per request: rate * fraction overall.
+            while True:
+                while (wait := self._paused_until - self.clock()) > 0:
+                    await asyncio.sleep(wait)
+                if self._bucket is None:
+                    break
+                if self._empty:
+                    # The server's bucket was empty at the 429, and whoever else spends it may
+                    # have taken what refilled during the pause: no burst after one.
+                    self._bucket = await _emptied(self._bucket)
+                    self._empty = False
+                throttles = self.throttle_count
+                # A throttled client pays more than one slot per request: rate * fraction overall.
                 await self._bucket.acquire(min(1.0 / self.fraction, self._bucket.max_rate))
+                if self.throttle_count == throttles:
+                    break
+                # A 429 came while this caller waited: its slot was priced before the cut and
+                # the server has none left. Wait out the pause and queue again at the new price.
         return self.clock()
 
     def throttled(self, pause: float, granted_at: float | None = None) -> None:
-        """The server answered 429: pause everyone for ``pause`` seconds and cut the rate.
+        """The server answered 429: pause everyone for ``pause`` seconds, cut the rate, and
+        empty this client's bucket (the server's is empty), so that no burst follows the pause.
 
         A 429 to a request granted before the last cut belongs to the same congestion event: it
         extends the pause but does not cut again.
         """
         now = self.clock()
         self.throttle_count += 1
+        self._empty = True
         self._paused_until = max(self._paused_until, now + pause)
         if granted_at is not None and granted_at <= self._throttled_at:
             return
@@ -91,3 +106,10 @@ class RateLimiter:
 
     def __repr__(self) -> str:
         return f"<RateLimiter rate={self.rate} burst={self.burst} fraction={self.fraction:.2f}>"
+
+
+async def _emptied(bucket: AsyncLimiter) -> AsyncLimiter:
+    """A bucket like ``bucket`` with no slot left, refilling from now at the same rate."""
+    fresh = AsyncLimiter(bucket.max_rate, bucket.time_period)
+    await fresh.acquire(bucket.max_rate)  # returns at once: a new bucket has all of its room
+    return fresh

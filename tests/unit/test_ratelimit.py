@@ -62,3 +62,26 @@ def test_429s_to_requests_sent_before_the_cut_do_not_cut_again() -> None:
     assert limiter.throttle_count == 2
     limiter.throttled(0.5, granted_at=10.05)  # granted after the cut: a new event
     assert limiter.fraction == pytest.approx(0.25, abs=0.01)
+
+
+async def test_a_caller_already_waiting_for_its_slot_honours_a_pause_that_starts_meanwhile() -> None:
+    limiter = RateLimiter(20.0, 5)  # 4 slots, one every 50 ms
+    for _ in range(4):
+        await limiter.acquire()  # the bucket is now empty
+    waiting = asyncio.ensure_future(limiter.acquire())  # queued for the next slot
+    await asyncio.sleep(0.01)
+    throttled_at = limiter.clock()
+    limiter.throttled(0.2)
+    granted = await waiting
+    # Past the pause, then a slot at the cut price (2 slots at 20/s) from an emptied bucket.
+    assert granted >= throttled_at + 0.2 + 0.1
+
+
+async def test_no_burst_follows_a_429() -> None:
+    limiter = RateLimiter(20.0, 5)  # 4 slots ready: a full bucket
+    limiter.throttled(0.05)
+    pause_end = limiter.clock() + 0.05
+    granted = [await limiter.acquire() for _ in range(3)]
+    # The server's bucket was empty at the 429: ours restarts empty after the pause, at half rate.
+    for index, at in enumerate(granted, start=1):
+        assert at >= pause_end + index * 0.1 - 0.005  # aiolimiter's loop clock vs ours: a hair
