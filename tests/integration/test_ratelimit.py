@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 
-from amnimo_async import RateLimitError
+import httpx
+
+from amnimo_async import RateLimitError, RetryPolicy
 from amnimo_async.testing import DataProfile, FakeServer
 
 from .conftest import Connect, Serve
@@ -83,3 +85,40 @@ async def test_throttled_without_retries_is_a_rate_limit_error(serve: Serve, con
     assert all(e.message == "Too Many Requests" for e in errors)  # type: ignore[attr-defined]
     assert len(errors) == server.journal.rate_limited
     assert len(results) - len(errors) == server.journal.count(route="getCamera", status=200)
+
+
+async def test_after_another_client_empties_the_bucket_no_request_sent_later_is_refused(
+    serve: Serve, connect: Connect
+) -> None:
+    server = bucketed(serve)
+    amnimo = connect(server, rate=5, burst=20)
+    amnimo.transport.retry = RetryPolicy()  # the default backoff: the pause after a 429 is real
+    sub = server.subscription_ids[0]
+    ids = [server.world.camera_id(sub, i) for i in range(4)]
+    await amnimo.cameras.get(sub, ids[0])  # its token; most of its own bucket is left
+    # Another client of the same ID, with a token of its own, spends the server's bucket.
+    async with httpx.AsyncClient(base_url=server.base_url) as other:
+        grant = await other.post(
+            "/oauth2/token",
+            auth=(server.client_id, server.secret_key),
+            data={"grant_type": "client_credentials"},
+        )
+        headers = {"Authorization": f"Bearer {grant.json()['access_token']}"}
+        while (await other.get(f"/partitions/{sub}/cameras/{ids[0]}", headers=headers)).status_code != 429:
+            pass
+    before = len(server.journal.entries)
+
+    cameras = await asyncio.gather(*(amnimo.cameras.get(sub, camera_id) for camera_id in ids))
+
+    assert [camera.id for camera in cameras] == ids
+    ours = server.journal.entries[before:]
+    refused = [entry for entry in ours if entry.status == 429]
+    assert 1 <= len(refused) <= len(ids)  # the requests already on their way when it came
+    # What the client sends once it has seen a 429 waits out a pause of at least 0.25 s, then
+    # restarts from an empty bucket at half the rate: none of it meets an empty server bucket.
+    first_refusal = min(entry.time + entry.duration for entry in refused)
+    later = [entry for entry in ours if entry.time > first_refusal + 0.1]
+    assert later
+    assert [entry.status for entry in later] == [200] * len(later)
+    assert amnimo.transport.stats.throttled == len(refused)
+    assert amnimo.transport.limiter.fraction < 1.0
