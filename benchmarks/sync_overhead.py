@@ -7,11 +7,11 @@ sequential, both against an in-process ``httpx.MockTransport`` answering a const
 body (no sockets, no server), limiter off (``rate=None``). The difference per call is the sync
 shim's overhead; the target is under 100 µs.
 
-Two more rows give the floor of any design that runs the requests in another thread (as the
+Two more rows give the baseline of any design that runs the requests in another thread (as the
 issue asks: one event loop in a background thread): the same ``await amnimo.cameras.get(...)``
 handed to a plain asyncio loop thread with the standard library's ``run_coroutine_threadsafe``
-and waited for (the least any such client can do), and the bare thread hop (an empty coroutine
-sent the same way). What separates the sync client from the first is the SDK's own cost; what
+and waited for (the plainest such client), and the bare thread hop (an empty coroutine sent the
+same way). What separates the sync client from the first is the SDK's own cost; what
 separates that from the async row is the machine's (two thread wake-ups and GIL hand-overs per
 call, and the request running on a thread that was just woken).
 
@@ -84,7 +84,7 @@ def measure(*, n: int, rounds: int, warmup: int) -> tuple[dict[str, list[float]]
     hop_http = mock_client(camera_body())
 
     amnimo = loop.run_until_complete(_open(async_http))  # built in the loop it will run in
-    in_thread = asyncio.run_coroutine_threadsafe(_open(hop_http), idle_loop).result()
+    in_thread = _in(idle_loop, _open(hop_http))
     amnimo_sync = Amnimo(
         "bench-client", "bench-secret-key", base_url=BASE_URL, http_client=sync_http, rate=None
     )
@@ -218,7 +218,7 @@ def main() -> None:
         print(
             f"- {placement}: sync overhead {overhead_us:+.1f} µs/call ({verdict} the {TARGET_US:.0f} µs"
             f" target). The same call through a plain loop thread costs {floor_us:+.1f} µs over async"
-            f" (the floor of a background-thread design here), so the SDK's own share is {own_us:+.1f} µs;"
+            f" (the baseline of a background-thread design here), so the SDK's own share is {own_us:+.1f} µs;"
             f" the bare thread hop alone: {median(samples[HOP_ROW]) / 1_000:.1f} µs"
         )
     print(
