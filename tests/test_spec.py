@@ -124,29 +124,7 @@ HIERARCHY_SAMPLE: dict[str, Any] = {
         }
     ],
 }
-EXTERNAL_DEVICE_PAGE_SAMPLE: dict[str, Any] = {
-    "data": [
-        {
-            "id": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
-            "dName": "デバイス1",
-            "externalDevices": [
-                {
-                    "ipAddress": "192.168.0.1",
-                    "externalDeviceName": "外部機器1",
-                    "status": "CONNECTED",
-                }
-            ],
-        }
-    ],
-    "summary": {
-        "isFirstPage": True,
-        "isLastPage": True,
-        "pageNumber": 0,
-        "pageSize": 10,
-        "totalPages": 1,
-        "total": 1,
-    },
-}
+EXTERNAL_DEVICE_PAGE_SAMPLE: dict[str, Any] = vendor_samples.EXTERNAL_DEVICE_PAGE
 PERIPHERAL_LIST_SAMPLE: dict[str, Any] = {
     "data": [
         {

@@ -328,14 +328,7 @@ def test_error_body_parses() -> None:
 # --- strictness ----------------------------------------------------------------------------------
 
 PAGE = {"total": 1, "page": 0, "size": 500, "cameras": [{"id": CAMERA}]}
-SUMMARY = {
-    "isFirstPage": True,
-    "isLastPage": True,
-    "pageNumber": 0,
-    "pageSize": 10,
-    "totalPages": 1,
-    "total": 1,
-}
+SUMMARY = vendor_samples.EXTERNAL_DEVICE_PAGE["summary"]
 
 MALFORMED = [
     pytest.param(CameraPage, {**PAGE, "total": "1"}, id="int-as-string"),
