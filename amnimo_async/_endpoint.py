@@ -21,7 +21,7 @@ import cattrs
 import httpx
 
 from ._converter import structure, wire_name
-from ._errors import AmnimoError
+from ._errors import UNDECODABLE_JSON, AmnimoError
 from ._response import Response
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def parse_json(response: httpx.Response, model: type[T] | Any) -> T:
     # (``.doc``) and a suppressed ``__context__`` still reaches it (a cut token answer: the token).
     try:
         data = json.loads(response.content)
-    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the parser goes
+    except UNDECODABLE_JSON as exc:
         problem = f"body is not JSON ({exc})"
     else:
         try:

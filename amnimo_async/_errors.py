@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING
 
 from ._logging import redactor
 
+UNDECODABLE_JSON = (ValueError, RecursionError)
+"""What ``json.loads`` raises for bytes it cannot decode (RecursionError: nested deeper than the
+parser goes, which a hostile body or a damaged file can be)."""
+
 if TYPE_CHECKING:
     from ._models import ErrorDetail
 

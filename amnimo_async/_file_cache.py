@@ -39,6 +39,7 @@ from typing import Any
 import anyio
 import attrs
 
+from ._errors import UNDECODABLE_JSON
 from ._logging import logger
 from ._tokens import Token
 
@@ -226,7 +227,7 @@ class FileTokenCache:
                 or data.get("key") != key
             ):
                 raise ValueError("not a token cache file of this key")
-        except ValueError:
+        except UNDECODABLE_JSON:
             logger.warning("token cache %s is corrupt; ignoring it", path)
             return {}
         return data

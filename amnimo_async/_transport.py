@@ -22,6 +22,7 @@ import httpx
 from ._converter import structure
 from ._endpoint import MalformedBodyError, Request
 from ._errors import (
+    UNDECODABLE_JSON,
     AmnimoError,
     APIConnectionError,
     APIStatusError,
@@ -301,7 +302,7 @@ def _attempted(error: E, sent: int) -> E:
 def _readable_json(content: bytes) -> bool:
     try:
         json.loads(content)
-    except ValueError:
+    except UNDECODABLE_JSON:
         return False
     return True
 

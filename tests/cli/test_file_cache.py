@@ -89,7 +89,9 @@ async def test_replace_is_atomic(cache: FileTokenCache, monkeypatch: pytest.Monk
     assert sorted(p.name for p in cache.directory.iterdir()) == [cache.path(KEY).name]
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b'{"format": 1, "key": "other"}', b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "content", [b"{not json", b"[1, 2]", b'{"format": 1, "key": "other"}', b"\xff\xfe", b"[" * 100_000]
+)
 async def test_corrupt_file_is_ignored_with_a_warning(
     cache: FileTokenCache, caplog: pytest.LogCaptureFixture, content: bytes
 ) -> None:

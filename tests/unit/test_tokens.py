@@ -176,7 +176,11 @@ async def test_403_saying_the_token_expired_refreshes_even_if_our_clock_disagree
     assert len(api.token_requests) == 2  # one refresh for all ten callers
 
 
-@pytest.mark.parametrize("body", [b'[{"ts":"2026-01-01T00:00:00.000Z","status":"FORB', b"<html>403</html>"])
+@pytest.mark.parametrize(
+    "body",
+    [b'[{"ts":"2026-01-01T00:00:00.000Z","status":"FORB', b"<html>403</html>", b"[" * 100_000],
+    ids=["cut", "html", "nested-too-deep"],
+)
 async def test_403_with_a_broken_body_refreshes_once_since_it_may_mean_expired(body: bytes) -> None:
     def broken_first(request: httpx.Request) -> httpx.Response:
         if api.bearer_of(request) == api.tokens[0]:
