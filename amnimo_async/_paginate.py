@@ -58,8 +58,8 @@ class Paginator(Generic[ItemT, PageT]):
         """The pages, in order."""
         return self._walk(self)
 
-    async def fetch(self, request: Request, parse: Callable[[httpx.Response], PageT]) -> PageT:
-        """Send one page's request and count the answer."""
+    async def _fetch(self, request: Request, parse: Callable[[httpx.Response], PageT]) -> PageT:
+        """Send one page's request and count the answer (for this module's walkers)."""
         answer = await self._client.transport.send(request, parse)
         self.pages_fetched += 1
         return answer.parsed
@@ -94,7 +94,7 @@ def counted(
 
     async def walk(paginator: Paginator[ItemT, PageT]) -> AsyncIterator[PageT]:
         def fetch(page: int) -> Awaitable[PageT]:
-            return paginator.fetch(first_request if page == 0 else request(page), parse)
+            return paginator._fetch(first_request if page == 0 else request(page), parse)
 
         first = await fetch(0)
         yield first
@@ -167,11 +167,11 @@ def iterate_cameras(
         )
 
     return counted(
-        client, request, list_cameras.endpoint.parse, lambda page: page.cameras, camera_page_count, window
+        client, request, list_cameras.endpoint.parse, lambda page: page.cameras, _camera_page_count, window
     )
 
 
-def camera_page_count(first: CameraPage) -> int:
+def _camera_page_count(first: CameraPage) -> int:
     """ceil(total / size), at least 1."""
     return max(1, math.ceil(first.total / first.size)) if first.size else 1
 
@@ -230,7 +230,8 @@ def iterate_media(
         try:
             while True:
                 while len(pending) <= lookahead:
-                    pending.append(asyncio.ensure_future(paginator.fetch(request(following), endpoint.parse)))
+                    fetch = paginator._fetch(request(following), endpoint.parse)
+                    pending.append(asyncio.ensure_future(fetch))
                     following += 1
                 page = await pending.popleft()
                 yield page

@@ -184,8 +184,8 @@ class Transport:
                 await self.tokens.refresh(token)
                 continue
             if status == 404 and maybe_done and operation.method == "DELETE":
-                # The earlier attempt deleted it and lost the answer: what was asked is done.
-                logger.info("%s %s: 404 after an unanswered attempt, already deleted", "DELETE", request.path)
+                # An earlier attempt (no answer, a 5xx, a garbled body) may have deleted it: done.
+                logger.info("%s %s: 404 after an unsure attempt: deleted", operation.method, request.path)
                 return Response(status, response.headers, response.content, parse(response))
             if not 200 <= status < 300:  # a redirect is not the answer either (none is followed)
                 maybe_done = maybe_done or status >= 500

@@ -11,8 +11,8 @@ OPERATION = Operation(
 
 
 def _get_kwargs(subscription_id: str, media_id: str) -> Request:
-    """Delete the media. A 404 to a retry after an attempt that got no answer means the first
-    attempt deleted it: that counts as done, not as `NotFoundError`."""
+    """Delete the media. A 404 to a retry after an attempt whose outcome is unknown (no answer, a
+    5xx, a garbled body) means that attempt deleted it: that counts as done, not as `NotFoundError`."""
     return OPERATION.request(media_item(subscription_id, media_id))
 
 
