@@ -119,13 +119,12 @@ class TokenManager:
             task = asyncio.ensure_future(self._obtain(rejected))
             task.add_done_callback(self._finished)
             self._inflight = task
-        # shield: a caller that gives up must not cancel the fetch the others are waiting on.
+        # shield: a caller that gives up must not cancel the fetch the others are waiting on (and
+        # shield retrieves a failure nobody waits for any more: no "never retrieved" warning).
         return await asyncio.shield(self._inflight)
 
     def _finished(self, task: asyncio.Task[Token]) -> None:
         self._inflight = None
-        if not task.cancelled():
-            task.exception()  # retrieved here, so no "never retrieved" warning when all gave up
 
     async def _obtain(self, rejected: Token | None) -> Token:
         async with self._cache.lock(self._key):
