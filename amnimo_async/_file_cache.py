@@ -292,7 +292,7 @@ class FileTokenCache:
                 self._unsealed_warned.add(key)
                 logger.warning(
                     "token cache %s: no secret key to seal tokens with, so they are not kept on disk "
-                    "(give FileTokenCache the secret_key)",
+                    "(use it through a client, which gives it the secret, or pass secret_key=)",
                     self.path(key),
                 )
         self._write(key, self._document(key, entry, usage))

@@ -185,7 +185,7 @@ def _client(ctx: typer.Context) -> AsyncAmnimo:
         settings.client_id,
         settings.secret_key,
         base_url=settings.base_url,
-        token_cache=FileTokenCache(secret_key=settings.secret_key),
+        token_cache=FileTokenCache(),  # the client gives it the secret to seal with
         **options,
     )
 

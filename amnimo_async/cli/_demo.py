@@ -69,7 +69,7 @@ def run_demo(
                 server.client_id,
                 server.secret_key,
                 base_url=server.base_url,
-                token_cache=FileTokenCache(cache_dir, secret_key=server.secret_key),
+                token_cache=FileTokenCache(cache_dir),
             ) as amnimo:
                 with output.open("w", encoding="utf-8") as stream:
                     writer = RecordWriter("jsonl", stream)

@@ -48,9 +48,6 @@ from amnimo_async.testing import FakeAmnimo, Fault, ManualClock
 
 from ..cli.conftest import PROFILE, environment
 from ..integration.conftest import Connect, Serve, at
-from .conftest import clock, connect, serve
-
-__all__ = ["clock", "connect", "serve"]
 
 WINDOW = 16
 """Windows this long (one every 8 characters, and the last) are needles too: a cut token is a leak."""
@@ -144,15 +141,11 @@ class Corpus:
 
 
 def assert_no_leak(corpus: Corpus, needles: list[Needle]) -> None:
-    """No needle anywhere; and the scan is proven live: the same scan over a planted copy of
-    every needle finds each one."""
+    """No needle anywhere (that the scan can find one is shown by
+    ``test_the_scanner_finds_whole_and_cut_needles``)."""
     assert needles
     assert any(n.label.startswith("token") for n in needles)
-    planted = Corpus()
-    planted.entries = [*corpus.entries, ("planted control", " ".join(n.value for n in needles if n.whole))]
-    found = planted.hits(needles)
-    assert {label for where, label in found if where == "planted control"} == {n.label for n in needles}
-    leaks = sorted({f"{where}: {label}" for where, label in found if where != "planted control"})
+    leaks = sorted({f"{where}: {label}" for where, label in corpus.hits(needles)})
     assert leaks == [], "secrets leaked (needle labels only):\n" + "\n".join(leaks)
 
 
@@ -459,8 +452,8 @@ async def test_async_client_leaks_nothing(
     await amnimo.aclose()
 
     tokens = server.fake.issued_tokens()
-    # 3 for the client (first after the 401, 2 direct, 1 after expiry), 6 truncated, 6 cut mid-body,
-    # 6 processed then lost.
+    # 4 for the client (first, after the 401, 2 direct, 1 after expiry), 6 truncated, 6 cut
+    # mid-body, 6 processed then lost; retries may add more.
     assert len(tokens) >= 22
     scan_what_was_left(corpus, cache_dir, logs, capsys)
     assert any(where.startswith("traceback of token call truncate") for where, _ in corpus.entries)
@@ -622,7 +615,8 @@ async def test_the_file_holds_a_sealed_token_that_only_its_secret_opens(
     document["key"] = other_key
     cache.path(other_key).write_text(json.dumps(document))
     assert await cache.load(other_key) is None
-    # Every byte of the seal, and each time, is covered by the tag.
+    # A flipped bit at either end of the seal and at the boundaries between its parts, or a
+    # changed time or type, is caught by the tag.
     sealed = base64.urlsafe_b64decode(document["token"]["sealed"])
     for index in (0, 16, len(sealed) - 33, len(sealed) - 1):
         changed = bytearray(sealed)
@@ -683,22 +677,21 @@ async def test_without_a_secret_no_token_is_written(tmp_path: Path, logs: Captur
     assert_absent(token.access_token, cache.path(KEY).read_text(), "the sealed token")
 
 
-async def test_a_token_that_does_not_open_is_never_sent(tmp_path: Path) -> None:
-    fake = FakeAmnimo(seed=4, rate=None)
-    with fake.serve() as server:
-        key = f"{server.base_url}|{server.client_id}"
-        valid = fake.issue_token()  # valid at the server: sending it would save the token call
-        await FileTokenCache(tmp_path, secret_key="not-" + server.secret_key).store(
-            key, Token(valid, issued_at=time.time(), expires_at=time.time() + 3600)
-        )
-        cache = FileTokenCache(tmp_path, secret_key=server.secret_key)
-        async with AsyncAmnimo(
-            server.client_id, server.secret_key, base_url=server.base_url, rate=None, token_cache=cache
-        ) as amnimo:
-            await amnimo.accounts.hierarchy(server.account_id)
-        assert server.journal.token_calls == 1
-        assert server.journal.count(status=401) == 0
-        opened = cache.cached_token(key)
-        assert opened is not None
-        reused = opened.access_token == valid
-        assert not reused  # a new token replaced the one that did not open
+async def test_a_token_that_does_not_open_is_never_sent(
+    serve: Serve, connect: Connect, tmp_path: Path
+) -> None:
+    server = serve(seed=4, clock=None)
+    key = f"{server.base_url}|{server.client_id}"
+    valid = server.fake.issue_token()  # valid at the server: sending it would save the token call
+    await FileTokenCache(tmp_path, secret_key="not-" + server.secret_key).store(
+        key, Token(valid, issued_at=time.time(), expires_at=time.time() + 3600)
+    )
+    cache = FileTokenCache(tmp_path)
+    amnimo = connect(server, token_cache=cache)  # binds the client's secret to the cache
+    await amnimo.accounts.hierarchy(server.account_id)
+    assert server.journal.token_calls == 1
+    assert server.journal.count(status=401) == 0
+    opened = cache.cached_token(key)
+    assert opened is not None
+    reused = opened.access_token == valid
+    assert not reused  # a new token replaced the one that did not open
