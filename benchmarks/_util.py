@@ -13,7 +13,7 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from importlib import metadata
 
 SyncRun = Callable[[int], None]
@@ -85,6 +85,37 @@ def paired_difference(samples: Sequence[float], baseline: Sequence[float]) -> fl
 def spread(values: Sequence[float], scale: float, digits: int = 1) -> str:
     """``min–max`` of the rounds, divided by ``scale``, for a table cell."""
     return f"{min(values) / scale:.{digits}f}–{max(values) / scale:.{digits}f}"
+
+
+def comparison_rows(
+    samples: Mapping[str, list[float]],
+    *,
+    baseline: str,
+    compared: Collection[str],
+    scale: float,
+    digits: int,
+    per: Callable[[float], str],
+    suffix: str = "",
+) -> list[list[str]]:
+    """A table row per contender: median and rounds' spread (divided by ``scale``), the paired
+    difference from ``baseline`` for the ``compared`` contenders, ``per`` of the median, and the
+    paired ratio to ``baseline``."""
+    base = samples[baseline]
+    rows = []
+    for name, values in samples.items():
+        versus = name in compared
+        ratio = f"{paired_ratio(values, base):.2f}×" if versus else "1.00×" if name == baseline else "—"
+        rows.append(
+            [
+                name + suffix,
+                f"{median(values) / scale:.{digits}f}",
+                spread(values, scale, digits),
+                f"{paired_difference(values, base) / scale:+.{digits}f}" if versus else "—",
+                per(median(values)),
+                ratio,
+            ]
+        )
+    return rows
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -25,7 +25,7 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,17 +40,17 @@ from ._util import (
     AsyncRun,
     SyncRun,
     check,
+    comparison_rows,
     environment,
     interleave,
     interleave_async,
-    median,
     paired_difference,
-    paired_ratio,
-    spread,
     table,
 )
 
 BASE_URL = "https://amnimo.invalid/ex"
+CREDENTIALS = ("bench-client", "bench-secret-key")
+"""The client ID and secret every benchmark client uses (the mock answers any)."""
 SUBSCRIPTION_ID = "3d07c219-0a88-45be-9cfc-91e9d095a1e9"
 CAMERA_ID = "9f1c2b7e-5d4a-4e61-8b0f-2a6c3d9e7f10"
 PAGE_SIZE = 500
@@ -143,9 +143,7 @@ async def measure_requests(*, n: int, rounds: int, warmup: int) -> tuple[dict[st
 
         async def sdk(**options: Any) -> AsyncAmnimo:
             http = await stack.enter_async_context(mock_client(body))
-            client = AsyncAmnimo(
-                "bench-client", "bench-secret-key", base_url=BASE_URL, http_client=http, **options
-            )
+            client = AsyncAmnimo(*CREDENTIALS, base_url=BASE_URL, http_client=http, **options)
             return await stack.enter_async_context(client)
 
         unlimited = await sdk(rate=None)
@@ -227,24 +225,10 @@ def measure_parse(body: bytes, *, n: int, rounds: int, warmup: int) -> dict[str,
     return interleave(contenders, n=n, rounds=rounds, warmup=warmup)
 
 
-def _rows(
-    samples: Mapping[str, list[float]], *, scale: float, digits: int, per: Callable[[float], str]
-) -> list[list[str]]:
-    baseline = next(iter(samples.values()))
-    rows = []
-    for index, (name, values) in enumerate(samples.items()):
-        extra = "—" if index == 0 else f"{paired_difference(values, baseline) / scale:+.{digits}f}"
-        rows.append(
-            [
-                name,
-                f"{median(values) / scale:.{digits}f}",
-                spread(values, scale, digits),
-                extra,
-                per(median(values)),
-                "1.00×" if index == 0 else f"{paired_ratio(values, baseline):.2f}×",
-            ]
-        )
-    return rows
+def _rows(samples: Mapping[str, list[float]], **scaled: Any) -> list[list[str]]:
+    """The first contender is the baseline; every other is compared with it."""
+    first, *others = samples
+    return comparison_rows(samples, baseline=first, compared=others, **scaled)
 
 
 def _paired_note(samples: Mapping[str, list[float]], what: str, minus: str, label: str) -> str:
@@ -297,7 +281,7 @@ def main() -> None:
             "httpx without `params=` (query pre-encoded in the URL; the cost of httpx's params merge)",
         )
     )
-    print(f"- token calls made by the two SDK clients over the run: {token_calls} (one each, then reused)")
+    check(token_calls == 2, "each SDK client made one token call and reused it")
     print()
     print(f"### Parsing one {PAGE_SIZE}-camera `listCameras` page")
     print()

@@ -56,7 +56,7 @@ import httpx
 from amnimo_async import AsyncAmnimo
 from amnimo_async.testing import DataProfile, FakeAmnimo, FakeServer, Fault, SubscriptionSpec
 
-from ._util import COMMAND, environment, table
+from ._util import COMMAND, check, environment, table
 
 SEED = 7
 RATE = 5.0
@@ -242,8 +242,7 @@ def run_with_competitor(latency: Latency, mode: Literal["httpx", "sdk"]) -> tupl
             except BaseException:
                 process.kill()
                 raise
-        report = _last_json(output)
-        _server_counts(outcome, server)
+        report = _last_json(output)  # (the fake's journal mixes both processes' requests)
     return outcome, report
 
 
@@ -438,7 +437,8 @@ def run_rss() -> dict[str, Any]:
             raise RuntimeError(f"the streaming sweep failed: {done.stderr[-2000:]}")
         report = _last_json(done.stdout)
         with out.open("rb") as written:
-            report["lines"] = sum(1 for _ in written)
+            lines = sum(1 for _ in written)
+        check(lines == report["written"], "the file holds one line per record written")
         report["file_mb"] = round(out.stat().st_size / (1024 * 1024), 1)
     return report
 
@@ -497,10 +497,13 @@ def _competitor_line(report: dict[str, Any]) -> str:
     share = report["throttled"] / report["requests"] if report["requests"] else 0.0
     line = f"{report['requests']} requests in {report['seconds']:.1f} s"
     line += f", {report['throttled']} answered 429 ({share:.0%})"
-    return line + (f", {report['retries']} retries" if "retries" in report else "")
+    if "retries" in report:
+        line += f", {report['retries']} retries"
+    failed = report.get("other", 0) + report.get("gave_up", 0)  # a competitor that fails competes less
+    return line + (f", {failed} failed otherwise" if failed else "")
 
 
-def _check(label: str, ok: bool, detail: str) -> str:
+def _verdict(label: str, ok: bool, detail: str) -> str:
     return f"- {'✓' if ok else '✗'} {label}: {detail}"
 
 
@@ -614,10 +617,10 @@ def main() -> None:
     for outcome in solo:
         at = outcome.latency.label
         ratio = outcome.wall / ideal
-        print(_check(f"SDK time/ideal ≤ {RATIO_TARGET} at {at}", ratio <= RATIO_TARGET, f"{ratio:.3f}"))
-        print(_check(f"SDK requests = N at {at}", outcome.requests == n, f"{outcome.requests} vs {n}"))
-        print(_check(f"SDK 429s = 0 at {at}", outcome.throttled == 0, str(outcome.throttled)))
-        print(_check(f"SDK items = expected at {at}", outcome.items == expected, f"{outcome.items:,}"))
+        print(_verdict(f"SDK time/ideal ≤ {RATIO_TARGET} at {at}", ratio <= RATIO_TARGET, f"{ratio:.3f}"))
+        print(_verdict(f"SDK requests = N at {at}", outcome.requests == n, f"{outcome.requests} vs {n}"))
+        print(_verdict(f"SDK 429s = 0 at {at}", outcome.throttled == 0, str(outcome.throttled)))
+        print(_verdict(f"SDK items = expected at {at}", outcome.items == expected, f"{outcome.items:,}"))
     for runs in shared:
         outcomes = [o for o, _ in runs]
         throttled = sum(o.throttled for o in outcomes)
@@ -625,7 +628,7 @@ def main() -> None:
         share = throttled / requests if requests else 1.0
         worst = max(o.throttled / o.requests if o.requests else 1.0 for o in outcomes)
         print(
-            _check(
+            _verdict(
                 f"{outcomes[0].contender} at {outcomes[0].latency.label}: every item in every run,"
                 f" 429s < {THROTTLE_SHARE_TARGET:.0%} of requests",
                 all(o.items == expected for o in outcomes) and share < THROTTLE_SHARE_TARGET,
@@ -633,7 +636,7 @@ def main() -> None:
             )
         )
     print(
-        _check(
+        _verdict(
             f"peak RSS < {RSS_TARGET_MB:g} MB",
             rss["peak_rss_mb"] < RSS_TARGET_MB and rss["written"] == RSS_CAMERAS,
             f"{rss['peak_rss_mb']:.1f} MB, {rss['written']:,} items written",

@@ -36,15 +36,14 @@ from ._util import (
     COMMAND,
     SyncRun,
     check,
+    comparison_rows,
     environment,
     interleave,
     median,
     paired_difference,
-    paired_ratio,
-    spread,
     table,
 )
-from .overhead import BASE_URL, CAMERA_ID, SUBSCRIPTION_ID, camera_body, mock_client
+from .overhead import BASE_URL, CAMERA_ID, CREDENTIALS, SUBSCRIPTION_ID, camera_body, mock_client
 
 CALLS_PER_ROUND = 400
 ROUNDS = 21
@@ -65,7 +64,7 @@ async def _nothing() -> None:
 
 async def _open(http: httpx.AsyncClient) -> AsyncAmnimo:
     """An AsyncAmnimo over ``http``, limiter off, built in the loop that will run it."""
-    return AsyncAmnimo("bench-client", "bench-secret-key", base_url=BASE_URL, http_client=http, rate=None)
+    return AsyncAmnimo(*CREDENTIALS, base_url=BASE_URL, http_client=http, rate=None)
 
 
 def _in(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T]) -> T:
@@ -85,9 +84,7 @@ def measure(*, n: int, rounds: int, warmup: int) -> tuple[dict[str, list[float]]
 
     amnimo = loop.run_until_complete(_open(async_http))  # built in the loop it will run in
     in_thread = _in(idle_loop, _open(hop_http))
-    amnimo_sync = Amnimo(
-        "bench-client", "bench-secret-key", base_url=BASE_URL, http_client=sync_http, rate=None
-    )
+    amnimo_sync = Amnimo(*CREDENTIALS, base_url=BASE_URL, http_client=sync_http, rate=None)
     try:
         for camera in (
             loop.run_until_complete(amnimo.cameras.get(SUBSCRIPTION_ID, CAMERA_ID)),
@@ -164,21 +161,15 @@ def _one_cpu() -> Iterator[bool]:
 
 
 def _rows(samples: Mapping[str, list[float]], placement: str) -> list[list[str]]:
-    async_ns = samples[ASYNC_ROW]
-    rows = []
-    for name, values in samples.items():
-        compared = name in (SYNC_ROW, HOP_REQUEST_ROW)
-        rows.append(
-            [
-                f"{name}, {placement}",
-                f"{median(values) / 1_000:.1f}",
-                spread(values, 1_000),
-                f"{paired_difference(values, async_ns) / 1_000:+.1f}" if compared else "—",
-                f"{1e9 / median(values):,.0f}",
-                f"{paired_ratio(values, async_ns):.2f}×" if compared else "—",
-            ]
-        )
-    return rows
+    return comparison_rows(
+        samples,
+        baseline=ASYNC_ROW,
+        compared=(SYNC_ROW, HOP_REQUEST_ROW),
+        scale=1_000,
+        digits=1,
+        per=lambda ns: f"{1e9 / ns:,.0f}",
+        suffix=f", {placement}",
+    )
 
 
 def main() -> None:
@@ -226,7 +217,7 @@ def main() -> None:
         " per call, and the request running on a thread that was just woken (colder caches). Across"
         " CPUs each wake-up of an idle CPU costs more, which is what separates the two measurements"
     )
-    print(f"- token calls made by the three clients of the first run: {token_calls} (one each, then reused)")
+    check(token_calls == 3, "each client of the first run made one token call and reused it")
     print()
 
 

@@ -185,6 +185,7 @@ SERVER_FAULTS: dict[str, tuple[dict[str, Any], type[Exception]]] = {
     "502": ({"kind": "status", "status": 502}, ServerError),
     "503": ({"kind": "status", "status": 503}, ServerError),
     "504": ({"kind": "status", "status": 504, "processed": True}, ServerError),
+    "reset before the server acted": ({"kind": "reset"}, APIConnectionError),
     "reset before the answer": ({"kind": "reset", "processed": True}, APIConnectionError),
     "reset mid-body": ({"kind": "reset_mid_body"}, APIConnectionError),
     "truncated 200": ({"kind": "truncate"}, ResponseValidationError),
@@ -201,10 +202,10 @@ BODY_FAULTS = {"reset_mid_body", "truncate", "malformed", "slow_body"}
 
 
 async def _open(
-    serve: Serve, connect: Connect, clock: ManualClock, call: str
+    serve: Serve, connect: Connect, clock: ManualClock, call: str, **options: Any
 ) -> tuple[FakeServer, AsyncAmnimo, Cell]:
     server = serve()
-    amnimo = connect(server, timeout=httpx.Timeout(READ_TIMEOUT, connect=5.0))
+    amnimo = connect(server, **options)
     await amnimo.accounts.hierarchy(server.account_id)  # the token is held; faults hit only the call
     return server, amnimo, CALLS[call](server, amnimo, clock)
 
@@ -219,7 +220,10 @@ async def test_server_and_network_faults(
     serve: Serve, connect: Connect, clock: ManualClock, call: str, fault_name: str
 ) -> None:
     fault, error = SERVER_FAULTS[fault_name]
-    server, amnimo, cell = await _open(serve, connect, clock, call)
+    # The short read timeout only where a slow body is the fault: elsewhere an honest answer
+    # slowed by a busy machine must not count as one.
+    options = {"timeout": httpx.Timeout(READ_TIMEOUT, connect=5.0)} if fault["kind"] == "slow_body" else {}
+    server, amnimo, cell = await _open(serve, connect, clock, call, **options)
     armed = server.faults.add(Fault(route=cell.route, times=1, **fault))
     reached = fault.get("processed", False) or fault["kind"] in ALWAYS_PROCESSED
 
@@ -257,9 +261,7 @@ async def test_429_storm(serve: Serve, connect: Connect, clock: ManualClock, cal
     statuses = [e.status for e in server.journal.entries if e.route == cell.route]
     assert statuses[:4] == [429, 429, 429, 429]
     assert statuses[4:] == [204 if call == "DELETE" else 200]
-    assert _outcome(server, cell).state_changed == (
-        call in ("PUT", "DELETE", "media create", "port operation")
-    )
+    assert _outcome(server, cell).state_changed == (call in WRITES)
     stats = amnimo.transport.stats
     assert (stats.throttled, stats.retries) == (4, 4)
 
@@ -276,9 +278,7 @@ async def test_token_expiring_before_the_call(
     await settled(server)
     assert next(e.status for e in server.journal.entries if e.route == cell.route) == 403
     assert server.journal.count(route=cell.route) == 2
-    assert _outcome(server, cell).state_changed == (
-        call in ("PUT", "DELETE", "media create", "port operation")
-    )
+    assert _outcome(server, cell).state_changed == (call in WRITES)
     assert server.journal.token_calls == 2
     assert amnimo.transport.stats.refreshes == 1
 
@@ -289,7 +289,7 @@ async def test_token_call_failing_transiently(
 ) -> None:
     """The token call fails twice (503, then a reset); it is retried, and the call made once."""
     server = serve()
-    amnimo = connect(server, timeout=httpx.Timeout(READ_TIMEOUT, connect=5.0))
+    amnimo = connect(server)
     cell = CALLS[call](server, amnimo, clock)
     server.faults.add(
         Fault(route="issueToken", kind="status", status=503, schedule=[1]),
@@ -300,6 +300,4 @@ async def test_token_call_failing_transiently(
     assert [e.status for e in server.journal.entries if e.route == "issueToken"] == [503, 0, 200]
     assert server.journal.tokens_issued == 1
     assert server.journal.count(route=cell.route) == 1
-    assert _outcome(server, cell).state_changed == (
-        call in ("PUT", "DELETE", "media create", "port operation")
-    )
+    assert _outcome(server, cell).state_changed == (call in WRITES)

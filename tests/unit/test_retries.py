@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timezone
 
 import httpx
@@ -11,6 +12,7 @@ from amnimo_async import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    AsyncAmnimo,
     BadRequestError,
     NotFoundError,
     RateLimitError,
@@ -19,6 +21,7 @@ from amnimo_async import (
     ServerError,
 )
 from amnimo_async._retry import parse_retry_after
+from amnimo_async._transport import DEFAULT_LIMITS
 
 from ._scripted import CAMERA, DEVICE, MEDIA, PAGE, SUB, ScriptedAPI, client, error, sequence
 
@@ -62,8 +65,13 @@ async def test_read_error_on_port_operation_is_never_repeated() -> None:
     assert len(api.api_requests) == 1
 
 
-async def test_connect_error_on_media_create_is_retried_since_nothing_was_sent() -> None:
-    api = ScriptedAPI(sequence(httpx.ConnectError("refused"), httpx.Response(200, json=MEDIA)))
+@pytest.mark.parametrize(
+    "never_sent",
+    [httpx.ConnectError("refused"), httpx.ConnectTimeout("no answer to SYN"), httpx.PoolTimeout("pool full")],
+    ids=["connect-error", "connect-timeout", "pool-timeout"],
+)
+async def test_a_request_that_never_left_is_retried_even_for_media_create(never_sent: Exception) -> None:
+    api = ScriptedAPI(sequence(never_sent, httpx.Response(200, json=MEDIA)))
     async with client(api) as amnimo:
         media = await amnimo.media.create(SUB, CAMERA, category="SNAPSHOT", start_time=START)
     assert media.id == MEDIA["id"]
@@ -244,3 +252,29 @@ async def test_a_redirect_is_not_taken_for_success() -> None:
             await amnimo.media.delete(SUB, MEDIA_ID)
     assert info.value.status_code == 302
     assert len(api.api_requests) == 1
+
+
+async def test_the_documented_defaults() -> None:
+    """README: 5 retries, backoff 0.25-0.5 s doubling to 4-8 s, Retry-After capped at 60 s;
+    10 s to connect, 30 s to read or write, 60 s for a pooled connection, 32 connections."""
+    async with AsyncAmnimo("id", "secret") as amnimo:
+        retry = amnimo.transport.retry
+        timeout = amnimo.transport.http.timeout
+    assert retry.max_retries == 5
+    assert [retry.backoff(1, rng=Extremes(low)) for low in (True, False)] == [0.25, 0.5]
+    assert [retry.backoff(5, rng=Extremes(low)) for low in (True, False)] == [4.0, 8.0]
+    assert retry.backoff(9, rng=Extremes(False)) == 8.0
+    assert retry.delay(1, retry_after=120.0) == 60.0
+    assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (10.0, 30.0, 30.0, 60.0)
+    assert DEFAULT_LIMITS.max_connections == 32
+
+
+class Extremes(random.Random):
+    """A random source that always draws the low (or the high) end of a range."""
+
+    def __init__(self, low: bool) -> None:
+        super().__init__()
+        self.low = low
+
+    def uniform(self, a: float, b: float) -> float:
+        return a if self.low else b

@@ -100,6 +100,24 @@ async def test_403_to_an_expired_token_refreshes_once_and_retries_once() -> None
     assert [api.bearer_of(r) for r in api.api_requests] == [api.tokens[0], api.tokens[1]]
 
 
+async def test_403_to_a_nearly_expired_token_refreshes_whatever_the_body_says() -> None:
+    now = [1_000_000.0]
+
+    def refuse_the_old_one(request: httpx.Request) -> httpx.Response:
+        if api.bearer_of(request) == api.tokens[0]:
+            now[0] += 7200 - 100  # inside the 300 s margin while on its way; the body says nothing
+            return error(403, "Forbidden")
+        return httpx.Response(200, json=PAGE)
+
+    api = ScriptedAPI(refuse_the_old_one)
+    async with client(api) as amnimo:
+        amnimo.transport.tokens.clock = lambda: now[0]
+        page = await amnimo.cameras.list(SUB)
+    assert page.total == 0
+    assert len(api.token_requests) == 2
+    assert [api.bearer_of(r) for r in api.api_requests] == [api.tokens[0], api.tokens[1]]
+
+
 async def test_403_to_a_fresh_token_is_permission_denied_without_token_call() -> None:
     api = ScriptedAPI()
     async with client(api) as amnimo:
