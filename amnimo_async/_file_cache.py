@@ -21,7 +21,6 @@ the file alone gives away no usable token. A file that does not open with the se
 from __future__ import annotations
 
 import base64
-import binascii
 import contextlib
 import hashlib
 import hmac
@@ -49,6 +48,7 @@ DEFAULT_TOKEN_QUOTA = 1000
 """Token calls the API allows per client ID per calendar month."""
 WARN_RATIO = 0.8
 _FORMAT = 2
+_YEAR_10000 = 253_402_300_800.0  # epoch seconds of 10000-01-01: past what datetime can hold
 _READABLE_FORMATS = (1, 2)  # format 1 held the token in clear: its month count is kept, its token never read
 _SALT = b"amnimo-async token cache v2"
 _NONCE_SIZE = 16
@@ -109,6 +109,12 @@ def _seal(prk: bytes, key: str, token: Token) -> dict[str, Any]:
     }
 
 
+def _sealed_entry(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The token entry of a cache file in the current format, if it holds one."""
+    entry = data.get("token") if data.get("format") == _FORMAT else None
+    return entry if isinstance(entry, dict) else None
+
+
 def _open(prk: bytes, key: str, entry: dict[str, Any]) -> Token | None:
     """The token of a sealed entry, or None when it does not open (shape, secret, tampering)."""
     try:
@@ -118,7 +124,7 @@ def _open(prk: bytes, key: str, entry: dict[str, Any]) -> Token | None:
         blob = base64.urlsafe_b64decode(entry["sealed"].encode("ascii"))
         if not isinstance(token_type, str):
             raise TypeError
-    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error, UnicodeError):
+    except (KeyError, TypeError, ValueError, AttributeError):  # binascii and Unicode errors are ValueErrors
         return None
     if len(blob) <= _NONCE_SIZE + _TAG_SIZE:
         return None
@@ -250,11 +256,9 @@ class FileTokenCache:
 
     def _token(self, key: str, data: dict[str, Any]) -> Token | None:
         """The sealed token of the file, opened with the secret of ``key`` (None if it does not open)."""
-        entry = data.get("token")
+        entry = _sealed_entry(data)
         prk = self._prk(key)
-        if prk is None or data.get("format") != _FORMAT or not isinstance(entry, dict):
-            return None
-        return _open(prk, key, entry)
+        return None if prk is None or entry is None else _open(prk, key, entry)
 
     def _usage(self, data: dict[str, Any]) -> TokenUsage:
         month = _month(self._clock)
@@ -287,7 +291,7 @@ class FileTokenCache:
         if prk is not None:
             entry: Any = _seal(prk, key, token)
         else:  # nothing to seal with: count the call, keep whatever sealed token is there
-            entry = data.get("token") if data.get("format") == _FORMAT else None
+            entry = _sealed_entry(data)
             if key not in self._unsealed_warned:
                 self._unsealed_warned.add(key)
                 logger.warning(
@@ -374,14 +378,12 @@ class FileTokenCache:
     def expiry(self, key: str) -> float | None:
         """When the token kept for ``key`` expires (epoch seconds), read without the secret and
         without checking the seal: for status displays only."""
-        data = self._read(key)
-        entry = data.get("token") if data.get("format") == _FORMAT else None
-        if not isinstance(entry, dict):
-            return None
-        value = entry.get("expires_at")
+        entry = _sealed_entry(self._read(key))
+        value = entry.get("expires_at") if entry is not None else None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
-        return float(value)
+        # A damaged file may hold any number: only a time a datetime can show is an expiry.
+        return float(value) if 0 <= value < _YEAR_10000 else None
 
     def __repr__(self) -> str:
         return f"<FileTokenCache directory={str(self.directory)!r} quota={self.quota}>"

@@ -253,3 +253,20 @@ def test_media_streams_devices_round_trip(run: Runner, server: FakeServer) -> No
     ports = json.loads(run("devices", "peripherals", sub, device, "-f", "json").stdout)
     port = run("devices", "port", sub, device, ports[0]["id"], "--action", "enable")
     assert port.code == 0, port.stderr
+
+
+@pytest.mark.parametrize("expires_at", [1e20, float("nan"), -1.0])
+def test_token_status_reads_a_damaged_expiry_as_no_token(
+    run: Runner, server: FakeServer, tmp_path: Path, expires_at: float
+) -> None:
+    assert run("hierarchy", server.account_id, "--format", "json").code == 0  # caches a token
+    cache = FileTokenCache(tmp_path / "cache" / "amnimo")
+    path = cache.path(f"{server.base_url}|{server.client_id}")
+    document = json.loads(path.read_text())
+    document["token"]["expires_at"] = expires_at  # (the seal no longer opens: status reads it anyway)
+    path.write_text(json.dumps(document))
+    result = run("token", "status", "--format", "json")
+    assert result.code == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert (info["token"], info["expiresAt"]) == ("none", None)
+    assert info["tokenCallsThisMonth"] == 1
