@@ -70,10 +70,12 @@ def integer(
     type holds) bounds it."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(name, f"must be an integer, got {type(value).__name__}")
-    if value < minimum or value > (maximum if maximum is not None else ceiling):
-        allowed = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
-        limit = "" if maximum is not None else f" (at most {ceiling})"
-        raise ValidationError(name, f"must be an integer {allowed}{limit}, got {shown(value)}")
+    if maximum is not None:
+        upper, allowed = maximum, f"from {minimum} to {maximum}"
+    else:
+        upper, allowed = ceiling, f"at least {minimum} (at most {ceiling})"
+    if not minimum <= value <= upper:
+        raise ValidationError(name, f"must be an integer {allowed}, got {shown(value)}")
     return int(value)
 
 

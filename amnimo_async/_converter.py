@@ -150,7 +150,10 @@ def _is_homogeneous_tuple(tp: Any) -> bool:
 
 
 def _tuple_factory(tp: Any) -> Callable[[Any, Any], Any]:
-    """A JSON array into a tuple; anything else (a string, an object) is refused."""
+    """A JSON array into a tuple; anything else (a string, an object) is refused.
+
+    Past the array check this is cattrs' own homogeneous-tuple structuring with detailed
+    validation (``Converter._structure_tuple``, private, hence restated), its item hook looked up once."""
     item_type = typing.get_args(tp)[0]
     item_hook = converter.get_structure_hook(item_type)
 
@@ -158,7 +161,7 @@ def _tuple_factory(tp: Any) -> Callable[[Any, Any], Any]:
         if not isinstance(value, list):
             raise TypeError(f"expected an array, got {type(value).__name__}")
         items = []
-        errors: list[Exception] = []  # every failing item, each structured once (nesting stays linear)
+        errors: list[Exception] = []  # every failing item, each named by its index
         for index, item in enumerate(value):
             try:
                 items.append(item_hook(item, item_type))
