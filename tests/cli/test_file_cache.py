@@ -13,7 +13,7 @@ import anyio
 import httpx
 import pytest
 
-from amnimo_async import AsyncAmnimo, Token, TokenCache
+from amnimo_async import AsyncAmnimo, Token, TokenCache, _file_cache
 from amnimo_async._file_cache import FileTokenCache, default_cache_directory
 from amnimo_async.testing import FakeAmnimo
 
@@ -153,26 +153,41 @@ def test_quota_must_be_positive(tmp_path: Path) -> None:
         FileTokenCache(tmp_path, quota=0)
 
 
-async def test_lock_excludes_other_holders(tmp_path: Path) -> None:
+async def test_lock_excludes_other_holders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Two caches on one directory open the lock file separately, as two processes would.
     first, second = FileTokenCache(tmp_path), FileTokenCache(tmp_path)
     order: list[str] = []
+    first_in, refused = anyio.Event(), anyio.Event()
+    try_lock = _file_cache._try_lock
+
+    def observed_try_lock(fd: int) -> bool:  # the real flock attempt, seen from outside
+        taken = try_lock(fd)
+        if not taken:
+            refused.set()
+        return taken
+
+    monkeypatch.setattr(_file_cache, "_try_lock", observed_try_lock)
 
     async def hold() -> None:
         async with first.lock(KEY):
             order.append("first in")
-            await anyio.sleep(0.1)
+            first_in.set()
+            # Held until the second has been turned away; a lock that lets it in fails the order check.
+            with anyio.move_on_after(10):
+                await refused.wait()
             order.append("first out")
 
     async def wait() -> None:
-        await anyio.sleep(0.02)
+        await first_in.wait()
         async with second.lock(KEY):
             order.append("second in")
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(hold)
-        group.start_soon(wait)
+    with anyio.fail_after(30):  # hang guard
+        async with anyio.create_task_group() as group:
+            group.start_soon(hold)
+            group.start_soon(wait)
     assert order == ["first in", "first out", "second in"]
+    assert refused.is_set()
 
 
 async def test_clients_share_the_token_and_never_store_the_secret(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 
+import anyio
 import pytest
 
 from amnimo_async import NotFoundError, ValidationError
@@ -91,6 +92,16 @@ async def test_a_failing_list_becomes_an_error_record_and_the_rest_continue() ->
     assert inventory.summary.errors == [error]
     media = sum(1 for r in records if r.kind == "media")
     assert media == sum(c["media"] for c in SUBSCRIPTIONS[1:4])
+    # Every subscription's devices, the failed one's too, each once: the fake's own lists.
+    devices = [
+        (r.subscription_id, r.item.id)  # type: ignore[union-attr]
+        for r in records
+        if r.kind == "devices"
+    ]
+    assert sorted(devices) == sorted(
+        (sub, device["id"]) for sub in fake.subscription_ids for device in fake.world.devices(sub)
+    )
+    assert len(devices) == sum(c["devices"] for c in SUBSCRIPTIONS[1:4])
 
 
 async def test_cancelling_a_sweep_leaves_no_task_and_a_usable_client() -> None:
@@ -104,14 +115,23 @@ async def test_cancelling_a_sweep_leaves_no_task_and_a_usable_client() -> None:
             async for record in amnimo.inventory(fake.account_id):
                 got.append(record)
 
+        def left_over() -> set[asyncio.Task[object]]:
+            return {t for t in asyncio.all_tasks() if t is not asyncio.current_task()} - before
+
         task = asyncio.ensure_future(sweep())
-        while len(got) < 700:
-            await asyncio.sleep(0.005)
-        task.cancel()
+        try:
+            with anyio.fail_after(30):  # hang guard
+                while len(got) < 700 and not task.done():
+                    await asyncio.sleep(0.005)
+        finally:
+            task.cancel()
+        # A sweep that ended early re-raises its own error here, or does not raise at all: a failure.
         with pytest.raises(asyncio.CancelledError):
             await task
-        await asyncio.sleep(0.05)
-        assert {t for t in asyncio.all_tasks() if t is not asyncio.current_task()} - before == set()
+        with anyio.move_on_after(10):  # hang guard: the assertion below names any task left
+            while left_over():
+                await asyncio.sleep(0.005)
+        assert left_over() == set()
         pages = await asyncio.gather(
             *(amnimo.cameras.list(fake.subscription_ids[4], size=1) for _ in range(50))
         )
