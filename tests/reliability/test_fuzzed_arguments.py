@@ -32,10 +32,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
-from amnimo_async import AsyncAmnimo, PortAction, ValidationError
+from amnimo_async import PortAction, ValidationError
 
 from ..test_spec import REGISTRY, SPEC_URI, VENDOR_SAMPLES
-from ..unit.conftest import BASE_URL, CLIENT_ID, SECRET_KEY, TOKEN
+from ..unit.conftest import BASE_URL, client_on, token_grant
 from ..unit.test_spec_modules import (
     FIXED_BY_SDK,
     MODULES,
@@ -330,21 +330,14 @@ async def _call(
         request.read()
         seen.append(request)
         if request.url.path == TOKEN_PATH:
-            return httpx.Response(
-                200, json={"access_token": TOKEN, "token_type": "Bearer", "expires_in": 7200}
-            )
+            return token_grant()
         return httpx.Response(status) if body is None else httpx.Response(status, json=body)
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
-        amnimo = AsyncAmnimo(
-            CLIENT_ID, SECRET_KEY, base_url=BASE_URL, http_client=http, rate=None, max_retries=0
-        )
+    async with client_on(handle, max_retries=0) as amnimo:
         try:
             await module_of(operation_id).asyncio(amnimo, **kwargs)
         except ValidationError as error:
             return seen, error
-        finally:
-            await amnimo.aclose()
     return seen, None
 
 

@@ -35,7 +35,7 @@ from amnimo_async._endpoint import MalformedBodyError
 from amnimo_async.api.accounts import get_hierarchy
 from amnimo_async.api.auth import issue_token
 
-from ..unit.conftest import BASE_URL, CAMERA, CLIENT_ID, SECRET_KEY, SUB, TOKEN
+from ..unit.conftest import BASE_URL, CAMERA, SUB, client_on, token_grant
 from ..unit.test_spec_modules import OPERATIONS, SPEC, VALID_ARGS, endpoint_of, resolve, success_answer
 
 SNIPPET = 120  # bytes of the body an error quotes
@@ -205,9 +205,7 @@ class Server:
             status, body = self.script.pop(0) if len(self.script) > 1 else self.script[0]
             return httpx.Response(status, content=body, headers={"Content-Type": "application/json"})
         if request.url.path.endswith("/oauth2/token"):
-            return httpx.Response(
-                200, json={"access_token": TOKEN, "token_type": "Bearer", "expires_in": 7200}
-            )
+            return token_grant()
         return httpx.Response(404, json=[{"status": "NOT FOUND", "message": "not under test"}])
 
 
@@ -219,17 +217,7 @@ async def connected(server: Server, *, max_retries: int) -> AsyncIterator[tuple[
     async def no_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    async with (
-        httpx.AsyncClient(transport=httpx.MockTransport(server)) as http,
-        AsyncAmnimo(
-            CLIENT_ID,
-            SECRET_KEY,
-            base_url=BASE_URL,
-            rate=None,
-            max_retries=max_retries,
-            http_client=http,
-        ) as client,
-    ):
+    async with client_on(server, max_retries=max_retries) as client:
         client.transport.sleep = no_sleep
         yield client, sleeps
 

@@ -8,6 +8,7 @@ rate limiting and with backoff sleeps recorded instead of slept.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -28,6 +29,26 @@ SECRET_KEY = "abcdef01234567890"
 BASIC = "Basic ZGpjOTh1M2ppZWRtaTI4M2V1OTI4OmFiY2RlZjAxMjM0NTY3ODkw"
 TOKEN = "eyJra1example"  # the vendor's sample access_token
 BEARER = f"Bearer {TOKEN}"
+
+
+def token_grant() -> httpx.Response:
+    """The token call's answer: :data:`TOKEN`, valid two hours."""
+    return httpx.Response(200, json={"access_token": TOKEN, "token_type": "Bearer", "expires_in": 7200})
+
+
+@contextlib.asynccontextmanager
+async def client_on(
+    handler: Callable[[httpx.Request], httpx.Response], **options: Any
+) -> AsyncIterator[AsyncAmnimo]:
+    """An ``AsyncAmnimo`` (no rate limit unless ``rate=`` says) whose requests ``handler`` answers
+    in process; ``options`` go to ``AsyncAmnimo``."""
+    options.setdefault("rate", None)
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http,
+        AsyncAmnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL, http_client=http, **options) as client,
+    ):
+        yield client
+
 
 # Ids from the vendor's samples.
 ACCOUNT = "3d07c219-0a88-45be-9cfc-91e9d095a1e9"
@@ -113,9 +134,7 @@ class FakeAPI:
             )
         )
         if request.url.path == "/ex/oauth2/token":
-            return httpx.Response(
-                200, json={"access_token": TOKEN, "token_type": "Bearer", "expires_in": 7200}
-            )
+            return token_grant()
         if self._queue:
             return self._queue.pop(0) if len(self._queue) > 1 else self._queue[0]
         if self._responder is not None:
