@@ -81,6 +81,18 @@ def assert_media(media: Media, wire: dict[str, Any]) -> None:
     assert media.meta.user.id == wire["meta"]["user"]["id"]
 
 
+async def create_clip(amnimo: AsyncAmnimo, server: FakeServer, clock: ManualClock) -> Media:
+    """A 40-second clip of the first camera of the first subscription, ten minutes ago."""
+    sub = server.subscription_ids[0]
+    return await amnimo.media.create(
+        sub,
+        server.world.camera_id(sub, 0),
+        category="CLIP",
+        start_time=at(clock() - 600),
+        end_time=at(clock() - 560),
+    )
+
+
 async def settled(server: FakeServer, *, limit: float = 5.0) -> None:
     """Wait until the fake has finished every request it received.
 

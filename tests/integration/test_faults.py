@@ -5,15 +5,14 @@ connection, latency, and a non-JSON answer labelled as HTML."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import httpx
 import pytest
 
-from amnimo_async import APIConnectionError, AsyncAmnimo, ResponseValidationError, ServerError
-from amnimo_async.testing import FakeServer, Fault, ManualClock
+from amnimo_async import APIConnectionError, ResponseValidationError, ServerError
+from amnimo_async.testing import Fault, ManualClock
 
-from .conftest import Connect, Serve, assert_camera, at, settled
+from .conftest import Connect, Serve, assert_camera, create_clip, settled
 
 
 async def test_an_html_answer_to_a_get_is_retried(serve: Serve, connect: Connect) -> None:
@@ -83,17 +82,6 @@ async def test_latency_is_only_waited_for(serve: Serve, connect: Connect) -> Non
     assert amnimo.transport.stats.retries == 0
 
 
-async def _create_clip(amnimo: AsyncAmnimo, server: FakeServer, clock: ManualClock) -> Any:
-    sub = server.subscription_ids[0]
-    return await amnimo.media.create(
-        sub,
-        server.world.camera_id(sub, 0),
-        category="CLIP",
-        start_time=at(clock() - 600),
-        end_time=at(clock() - 560),
-    )
-
-
 async def test_connection_refused_is_retried_even_for_create_media(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
@@ -105,7 +93,7 @@ async def test_connection_refused_is_retried_even_for_create_media(
     await amnimo.accounts.hierarchy(first.account_id)  # token held, connection pooled
     port = first.port
     first.stop()  # nothing listens on the port now: connections are refused
-    call = asyncio.create_task(_create_clip(amnimo, first, clock))
+    call = asyncio.create_task(create_clip(amnimo, first, clock))
 
     async def refused_twice() -> None:
         while amnimo.transport.stats.retries < 2:

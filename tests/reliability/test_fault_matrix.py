@@ -25,7 +25,7 @@ from amnimo_async import (
 )
 from amnimo_async.testing import FakeServer, Fault, ManualClock
 
-from ..integration.conftest import Connect, Serve, assert_camera, at, settled
+from ..integration.conftest import Connect, Serve, assert_camera, create_clip, settled
 
 READ_TIMEOUT = 0.5
 """The client's timeout in every cell: a ``slow_body`` fault waits longer than this per chunk."""
@@ -120,7 +120,6 @@ def _delete(server: FakeServer, amnimo: AsyncAmnimo, clock: ManualClock) -> Cell
 
 def _create(server: FakeServer, amnimo: AsyncAmnimo, clock: ManualClock) -> Cell:
     sub = server.subscription_ids[0]
-    camera_id = server.world.camera_id(sub, 0)
     before = len(server.world.media(sub))
 
     def check(media: Any) -> None:
@@ -133,9 +132,7 @@ def _create(server: FakeServer, amnimo: AsyncAmnimo, clock: ManualClock) -> Cell
 
     return Cell(
         "createMedia",
-        lambda: amnimo.media.create(
-            sub, camera_id, category="CLIP", start_time=at(clock() - 600), end_time=at(clock() - 560)
-        ),
+        lambda: create_clip(amnimo, server, clock),
         check,
         changed,
     )
