@@ -85,6 +85,7 @@ class MalformedBodyError(AmnimoError):
 
 
 MAX_REASON = 300  # characters of the reason an error carries (a hostile body can nest deeply)
+MAX_REASONS = 3  # problems named in it, the first found
 
 
 def parse_json(response: httpx.Response, model: type[T] | Any) -> T:
@@ -103,12 +104,12 @@ def parse_json(response: httpx.Response, model: type[T] | Any) -> T:
     raise MalformedBodyError(problem[:MAX_REASON])
 
 
-def _reasons(error: BaseException, limit: int = 3) -> list[str]:
+def _reasons(error: BaseException) -> list[str]:
     """What is wrong where, the path in wire names (``$.cameras[2].thumbnail.ts``); a loop, not
     recursion, since a hostile body's errors can nest as deep as the recursion limit."""
     found: list[str] = []
     stack: list[tuple[BaseException, str]] = [(error, "$")]
-    while stack and len(found) < limit:
+    while stack and len(found) < MAX_REASONS:
         exc, path = stack.pop()
         inner: list[tuple[BaseException, str]] = []
         if isinstance(exc, cattrs.ClassValidationError):
