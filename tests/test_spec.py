@@ -90,90 +90,29 @@ CONTRACT: dict[str, tuple[str, str, str, bool]] = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Sample answers, copied from the vendor's reference (v1.7).
+# Samples from the vendor's reference (v1.7): answers shared via vendor_samples, requests here.
 
-CAMERA_SAMPLE: dict[str, Any] = {
-    "id": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
-    "pid": "058d15e1-c249-47bc-9c08-cb16c9e878c4",
-    "deviceVersion": "2.1.0",
-    "status": "CONNECTED",
-    "recordingStatus": "string",
-    "displayName": "A工場入り口",
-    "tags": ["タグA"],
-    "thumbnail": {"ts": "2019-08-24T14:15:22Z"},
-}
-CAMERA_PAGE_SAMPLE: dict[str, Any] = {
-    "total": 1,
-    "page": 0,
-    "size": 500,
-    "cameras": [CAMERA_SAMPLE],
-}
+CAMERA_SAMPLE: dict[str, Any] = vendor_samples.CAMERA
+CAMERA_PAGE_SAMPLE: dict[str, Any] = vendor_samples.CAMERA_PAGE
 MEDIA_SAMPLE: dict[str, Any] = vendor_samples.MEDIA
-HIERARCHY_SAMPLE: dict[str, Any] = {
-    "accountName": "テナント1",
-    "accountId": "3d07c219-0a88-45be-9cfc-91e9d095a1e9",
-    "subscriptionName": "サブスクリプション1",
-    "subscriptionId": "d079718b-ff63-45dd-947b-4950c023750f",
-    "childAccounts": [
-        {
-            "accountName": "テナント2",
-            "accountId": "0b0db400-304f-c31a-2b57-fb97e467a3e6",
-            "subscriptionName": "サブスクリプション2",
-            "subscriptionId": "3e871bad-977c-27c2-4cf1-ebe13bee0d66",
-            "childAccounts": [{}],
-        }
-    ],
-}
+HIERARCHY_SAMPLE: dict[str, Any] = vendor_samples.ACCOUNT
 EXTERNAL_DEVICE_PAGE_SAMPLE: dict[str, Any] = vendor_samples.EXTERNAL_DEVICE_PAGE
-PERIPHERAL_LIST_SAMPLE: dict[str, Any] = {
-    "data": [
-        {
-            "id": "POE0",
-            "name": "POE Port 0",
-            "type": "POE",
-            "lnkStatus": "LINK_UP",
-            "actStatus": "DISABLING",
-        }
-    ],
-    "summary": {"total": 1},
-}
-ERROR_SAMPLE: list[dict[str, Any]] = [
-    {
-        "ts": "2019-08-24T14:15:22Z",
-        "status": "BAD REQUEST",
-        "message": "Validation Error",
-        "details": [{}],
-    }
-]
+PERIPHERAL_LIST_SAMPLE: dict[str, Any] = vendor_samples.PERIPHERALS
+ERROR_SAMPLE: list[dict[str, Any]] = vendor_samples.ERROR
 
 VENDOR_SAMPLES: list[tuple[str, Any]] = [
-    ("Token", {"access_token": "eyJra1example", "token_type": "Bearer", "expires_in": 7200}),
+    ("Token", vendor_samples.TOKEN),
     ("Account", HIERARCHY_SAMPLE),
     ("CameraPage", CAMERA_PAGE_SAMPLE),
     ("Camera", CAMERA_SAMPLE),
-    (
-        "ThumbnailList",
-        {"total": 1, "thumbnails": [{"ts": "2025-02-14T15:00:00.000Z", "code": "200"}]},
-    ),
-    ("HistorySpan", {"s": 1750807890000, "d": 123456}),
+    ("ThumbnailList", vendor_samples.THUMBNAILS),
+    ("HistorySpan", vendor_samples.HISTORY_SPAN),
     ("HlsSession", {"requestId": "e006cedc-247a-49e1-a18f-d59bef27dbcb"}),
     ("HlsResult", {"result": "string"}),
     ("Media", MEDIA_SAMPLE),
     ("MediaList", [MEDIA_SAMPLE]),
     ("ExternalDevicePage", EXTERNAL_DEVICE_PAGE_SAMPLE),
-    (
-        "DeviceExternalDeviceList",
-        {
-            "data": [
-                {
-                    "ipAddress": "192.168.0.1",
-                    "externalDeviceName": "外部機器1",
-                    "status": "CONNECTED",
-                }
-            ],
-            "summary": {"total": 1},
-        },
-    ),
+    ("DeviceExternalDeviceList", vendor_samples.DEVICE_EXTERNAL_DEVICES),
     ("PeripheralList", PERIPHERAL_LIST_SAMPLE),
     ("PortOperationResult", {}),
     ("Error", ERROR_SAMPLE),

@@ -1,12 +1,14 @@
 """Models round-trip: JSON generated from the spec's answer schemas structures into the models and
 unstructures back to the same wire JSON.
 
-The generator walks the JSON Schemas of ``openapi.yaml`` (type, properties, required, items, $ref,
-anyOf/oneOf, enum/const, x-known-values, format date-time, pattern, lengths and bounds): required
-fields are always there, each optional one is there or not, objects may carry fields the spec does
-not know (they go to ``extra`` and come back), open enums take known and unknown values. Answer
-timestamps are generated in the one form the SDK writes (``yyyy-mm-ddTHH:MM:SS.SSSZ``); other
-accepted forms come back in that form, which test_models covers.
+The generator walks the answer schemas of ``openapi.yaml`` with the keywords they use ($ref, anyOf,
+type, properties, required, items, x-known-values, format date-time; lengths and bounds where given)
+and stops on a type it does not know: required fields are always there, each optional one is there
+or not, objects may carry fields the spec does not know (they go to ``extra`` and come back), open
+enums take known and unknown values. The ``{}`` the spec allows among ``childAccounts`` is left out
+(it is no account and does not come back; tested on its own). Answer timestamps are generated in the
+one form the SDK writes (``yyyy-mm-ddTHH:MM:SS.SSSZ``); other accepted forms come back in that form,
+which test_models covers.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amnimo_async import Account, Camera, ErrorDetail, Media, MediaMeta, MediaUser
+from amnimo_async import Account, ErrorDetail
 from amnimo_async._converter import structure, unstructure
 
 from ..unit.test_spec_modules import ANSWER_MODELS, OPERATIONS, answer_key, resolve, success_answer
@@ -58,30 +59,24 @@ WIRE_TIMES = st.datetimes(
 
 
 def answers(
-    schema: dict[str, Any], *, owner: str = "", name: str = "", depth: int = 0, empty_objects: bool = True
+    schema: dict[str, Any], *, owner: str = "", name: str = "", depth: int = 0
 ) -> st.SearchStrategy[Any]:
-    """Wire JSON valid for ``schema``; ``empty_objects=False`` leaves out ``{}`` branches of anyOf."""
+    """Wire JSON valid for ``schema``, leaving out ``{}`` (``maxProperties: 0``) branches of anyOf."""
     if "$ref" in schema:
         owner = schema["$ref"].rsplit("/", 1)[1]
     schema = resolve(schema)
+    # Keywords no answer schema uses today: a new one must stop the generator, not be ignored.
+    unhandled = {"oneOf", "const", "enum", "pattern", "allOf"} & schema.keys()
+    assert not unhandled, f"the generator does not handle {sorted(unhandled)} in {schema}"
 
     def inner(sub: dict[str, Any], sub_name: str = name, sub_depth: int = depth) -> st.SearchStrategy[Any]:
-        return answers(sub, owner=owner, name=sub_name, depth=sub_depth, empty_objects=empty_objects)
+        return answers(sub, owner=owner, name=sub_name, depth=sub_depth)
 
-    for key in ("anyOf", "oneOf"):
-        if key in schema:
-            branches = [b for b in schema[key] if empty_objects or resolve(b).get("maxProperties") != 0]
-            return st.one_of([inner(branch) for branch in branches])
-    if "const" in schema:
-        return st.just(schema["const"])
-    if "enum" in schema:
-        return st.sampled_from(schema["enum"])
+    if "anyOf" in schema:
+        branches = [b for b in schema["anyOf"] if resolve(b).get("maxProperties") != 0]
+        return st.one_of([inner(branch) for branch in branches])
     kind = schema.get("type")
-    if isinstance(kind, list):
-        return st.one_of([inner({**schema, "type": k}) for k in kind])
     if kind == "object":
-        if schema.get("maxProperties") == 0:
-            return st.just({})
         properties = schema.get("properties", {})
         required = set(schema.get("required", []))
         known = st.fixed_dictionaries(
@@ -99,8 +94,6 @@ def answers(
     if kind == "string":
         if schema.get("format") == "date-time":
             return WIRE_TIMES
-        if "pattern" in schema:
-            return st.from_regex(schema["pattern"], fullmatch=True)
         text = st.text(min_size=schema.get("minLength", 0), max_size=schema.get("maxLength", 20))
         known = schema.get("x-known-values")
         return st.sampled_from(known) | text if known else text
@@ -126,7 +119,7 @@ def answer_schemas() -> dict[str, tuple[dict[str, Any], Any]]:
 
 
 ANSWERS = answer_schemas()
-STRATEGIES = {key: answers(schema, empty_objects=False) for key, (schema, _) in ANSWERS.items()}
+STRATEGIES = {key: answers(schema) for key, (schema, _) in ANSWERS.items()}
 
 
 def test_every_answer_model_is_generated() -> None:
@@ -166,41 +159,3 @@ def test_empty_child_accounts_are_dropped_and_the_rest_round_trips(data: st.Data
     wire = data.draw(STRATEGIES["Account"], label="wire")
     sent = with_empty_children(wire, data)
     assert written(structure(sent, Account)) == wire
-
-
-# --- what a user sees, in examples -----------------------------------------------------------------
-
-CAMERA = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
-
-
-@pytest.mark.parametrize(
-    "wire",
-    [
-        pytest.param({"id": CAMERA}, id="only-the-id"),
-        pytest.param({"id": CAMERA, "tags": []}, id="empty-tags"),
-        pytest.param({"id": CAMERA, "thumbnail": None}, id="null-thumbnail"),
-        pytest.param(
-            {"id": CAMERA, "tags": ["a"], "thumbnail": {"ts": "2025-02-14T15:00:00.000Z"}}, id="full"
-        ),
-        pytest.param({"id": CAMERA, "displayName": None, "cloudOnly": True}, id="null-and-unknown"),
-    ],
-)
-def test_a_camera_comes_back_with_exactly_its_fields(wire: dict[str, Any]) -> None:
-    assert unstructure(structure(wire, Camera)) == wire
-
-
-def test_a_field_set_after_reading_is_written() -> None:
-    camera = attrs.evolve(structure({"id": CAMERA}, Camera), tags=("new",), display_name="Gate")
-    assert unstructure(camera) == {"id": CAMERA, "tags": ["new"], "displayName": "Gate"}
-
-
-def test_a_model_built_in_python_leaves_out_what_is_none() -> None:
-    media = Media(id="m-1", name=None, meta=MediaMeta(user=MediaUser()))
-    assert unstructure(media) == {"id": "m-1", "meta": {"user": {}}}
-
-
-def test_reading_keeps_extra_a_plain_mapping_of_the_unknown_fields() -> None:
-    camera = structure({"id": CAMERA, "cloudOnly": True}, Camera)
-    assert dict(camera.extra) == {"cloudOnly": True}
-    assert structure({"id": CAMERA}, Camera).extra == {}
-    assert camera == Camera(id=CAMERA)  # extra and what was absent are not part of equality

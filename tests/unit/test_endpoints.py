@@ -86,46 +86,15 @@ DEVICE_PATH = f"/ex/partitions/{SUB}/devices/{DEVICE}"
 
 # --- the vendor's sample answers --------------------------------------------------------------
 
-HIERARCHY = {
-    "accountName": "テナント1",
-    "accountId": ACCOUNT,
-    "subscriptionName": "サブスクリプション1",
-    "subscriptionId": SUB,
-    "childAccounts": [
-        {
-            "accountName": "テナント2",
-            "accountId": CHILD_ACCOUNT,
-            "subscriptionName": "サブスクリプション2",
-            "subscriptionId": CHILD_SUB,
-            "childAccounts": [{}],
-        }
-    ],
-}
-CAMERA_JSON = {
-    "id": CAMERA,
-    "pid": PID,
-    "deviceVersion": "2.1.0",
-    "status": "CONNECTED",
-    "recordingStatus": "string",
-    "displayName": "A工場入り口",
-    "tags": ["タグA"],
-    "thumbnail": {"ts": "2019-08-24T14:15:22Z"},
-}
-CAMERA_PAGE = {"total": 1, "page": 0, "size": 500, "cameras": [CAMERA_JSON]}
-THUMBNAILS = {"total": 1, "thumbnails": [{"ts": "2025-02-14T15:00:00.000Z", "code": "200"}]}
-HISTORY = [{"s": 1750807890000, "d": 123456}]
+HIERARCHY = vendor_samples.ACCOUNT
+CAMERA_JSON = vendor_samples.CAMERA
+CAMERA_PAGE = vendor_samples.CAMERA_PAGE
+THUMBNAILS = vendor_samples.THUMBNAILS
+HISTORY = [vendor_samples.HISTORY_SPAN]
 MEDIA_JSON = vendor_samples.MEDIA
 EXTERNAL_DEVICE_PAGE = vendor_samples.EXTERNAL_DEVICE_PAGE
-DEVICE_EXTERNAL_DEVICES = {
-    "data": [{"ipAddress": "192.168.0.1", "externalDeviceName": "外部機器1", "status": "CONNECTED"}],
-    "summary": {"total": 1},
-}
-PERIPHERALS = {
-    "data": [
-        {"id": "POE0", "name": "POE Port 0", "type": "POE", "lnkStatus": "LINK_UP", "actStatus": "DISABLING"}
-    ],
-    "summary": {"total": 1},
-}
+DEVICE_EXTERNAL_DEVICES = vendor_samples.DEVICE_EXTERNAL_DEVICES
+PERIPHERALS = vendor_samples.PERIPHERALS
 
 
 def q(*pairs: tuple[str, str]) -> Counter[tuple[str, str]]:

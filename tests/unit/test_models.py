@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 import cattrs
 import pytest
 from hypothesis import given, settings
@@ -60,16 +61,7 @@ STRUCTURE_ERRORS = (cattrs.BaseValidationError, TypeError, ValueError)
 ROUND_TRIPS: list[Any] = [
     pytest.param(
         Camera,
-        {
-            "id": CAMERA,
-            "pid": "058d15e1-c249-47bc-9c08-cb16c9e878c4",
-            "deviceVersion": "2.1.0",
-            "status": "CONNECTED",
-            "recordingStatus": "string",
-            "displayName": "A工場入り口",
-            "tags": ["タグA"],
-            "thumbnail": {"ts": "2019-08-24T14:15:22Z"},
-        },
+        vendor_samples.CAMERA,
         {
             "id": CAMERA,
             "pid": "058d15e1-c249-47bc-9c08-cb16c9e878c4",
@@ -81,6 +73,19 @@ ROUND_TRIPS: list[Any] = [
             "thumbnail": {"ts": "2019-08-24T14:15:22.000Z"},
         },
         id="camera",
+    ),
+    pytest.param(Camera, {"id": CAMERA, "tags": []}, {"id": CAMERA, "tags": []}, id="camera-empty-tags"),
+    pytest.param(
+        Camera,
+        {"id": CAMERA, "thumbnail": None},
+        {"id": CAMERA, "thumbnail": None},
+        id="camera-null-thumbnail",
+    ),
+    pytest.param(
+        Camera,
+        {"id": CAMERA, "displayName": None, "cloudOnly": True},
+        {"id": CAMERA, "displayName": None, "cloudOnly": True},
+        id="camera-null-and-unknown",
     ),
     pytest.param(
         CameraPage,
@@ -110,21 +115,7 @@ ROUND_TRIPS: list[Any] = [
     ),
     pytest.param(
         Account,
-        {
-            "accountName": "テナント1",
-            "accountId": "3d07c219-0a88-45be-9cfc-91e9d095a1e9",
-            "subscriptionName": "サブスクリプション1",
-            "subscriptionId": SUB,
-            "childAccounts": [
-                {
-                    "accountName": "テナント2",
-                    "accountId": "0b0db400-304f-c31a-2b57-fb97e467a3e6",
-                    "subscriptionName": "サブスクリプション2",
-                    "subscriptionId": "3e871bad-977c-27c2-4cf1-ebe13bee0d66",
-                    "childAccounts": [{}],
-                }
-            ],
-        },
+        vendor_samples.ACCOUNT,
         {
             "accountName": "テナント1",
             "accountId": "3d07c219-0a88-45be-9cfc-91e9d095a1e9",
@@ -144,13 +135,11 @@ ROUND_TRIPS: list[Any] = [
     ),
     pytest.param(
         ThumbnailList,
-        {"total": 1, "thumbnails": [{"ts": "2025-02-14T15:00:00.000Z", "code": "200"}]},
+        vendor_samples.THUMBNAILS,
         {"total": 1, "thumbnails": [{"ts": "2025-02-14T15:00:00.000Z", "code": "200"}]},
         id="thumbnails",
     ),
-    pytest.param(
-        HistorySpan, {"s": 1750807890000, "d": 123456}, {"s": 1750807890000, "d": 123456}, id="history"
-    ),
+    pytest.param(HistorySpan, vendor_samples.HISTORY_SPAN, {"s": 1750807890000, "d": 123456}, id="history"),
     pytest.param(
         HlsSession,
         {"requestId": "e006cedc-247a-49e1-a18f-d59bef27dbcb", "url": "https://hls.test/a.m3u8"},
@@ -172,18 +161,7 @@ ROUND_TRIPS: list[Any] = [
     ),
     pytest.param(
         PeripheralList,
-        {
-            "data": [
-                {
-                    "id": "POE0",
-                    "name": "POE Port 0",
-                    "type": "POE",
-                    "lnkStatus": "LINK_UP",
-                    "actStatus": "DISABLING",
-                }
-            ],
-            "summary": {"total": 1},
-        },
+        vendor_samples.PERIPHERALS,
         {
             "data": [
                 {
@@ -201,7 +179,7 @@ ROUND_TRIPS: list[Any] = [
     pytest.param(PortOperationResult, {}, {}, id="port-operation"),
     pytest.param(
         TokenGrant,
-        {"access_token": "eyJra1example", "token_type": "Bearer", "expires_in": 7200},
+        vendor_samples.TOKEN,
         {"access_token": "eyJra1example", "token_type": "Bearer", "expires_in": 7200},
         id="token",
     ),
@@ -240,6 +218,16 @@ def test_models_round_trip_from_python() -> None:
     assert back == media
     assert back.start_time is not None
     assert back.start_time.tzinfo == UTC
+
+
+def test_a_model_built_in_python_leaves_out_what_is_none() -> None:
+    media = Media(id="m-1", name=None, meta=MediaMeta(user=MediaUser()))
+    assert unstructure(media) == {"id": "m-1", "meta": {"user": {}}}
+
+
+def test_a_field_set_after_reading_is_written() -> None:
+    camera = attrs.evolve(structure({"id": CAMERA}, Camera), tags=("new",), display_name="Gate")
+    assert unstructure(camera) == {"id": CAMERA, "tags": ["new"], "displayName": "Gate"}
 
 
 def test_unknown_fields_are_kept_and_written_back() -> None:
@@ -308,15 +296,7 @@ def test_absent_optional_fields_are_none() -> None:
 
 
 def test_error_body_parses() -> None:
-    body = [
-        {
-            "ts": "2019-08-24T14:15:22Z",
-            "status": "BAD REQUEST",
-            "message": "Validation Error",
-            "details": [{}],
-        }
-    ]
-    (detail,) = structure(body, tuple[ErrorDetail, ...])
+    (detail,) = structure(vendor_samples.ERROR, tuple[ErrorDetail, ...])
     assert detail == ErrorDetail(
         ts=datetime(2019, 8, 24, 14, 15, 22, tzinfo=UTC),
         status="BAD REQUEST",
