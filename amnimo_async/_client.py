@@ -12,12 +12,13 @@ import anyio
 import httpx
 
 from ._arguments import integer, string_list, uuid_string
-from ._endpoint import Endpoint, Request, bound
+from ._endpoint import Endpoint, bound
 from ._errors import ConfigurationError, NotFoundError, ValidationError
 from ._inventory import DEFAULT_CONCURRENCY, KINDS, Inventory, Kind, Progress
 from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
 from ._paginate import DEFAULT_WINDOW, Paginator, iterate_cameras, iterate_external_devices, iterate_media
 from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter
+from ._request import Request
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._tokens import DEFAULT_REFRESH_MARGIN, InMemoryTokenCache, TokenCache
 from ._transport import DEFAULT_TIMEOUT, Credentials, Transport

@@ -20,9 +20,10 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from ._endpoint import ClientLike, Endpoint, Request
+from ._endpoint import ClientLike, Endpoint
 from ._errors import ValidationError
 from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
+from ._request import Request
 from .api.cameras import list_cameras
 from .api.devices import list_external_devices
 from .api.media import search_camera_media, search_subscription_media

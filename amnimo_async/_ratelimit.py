@@ -12,11 +12,29 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 from aiolimiter import AsyncLimiter
 
 DEFAULT_RATE = 5.0
 DEFAULT_BURST = 20
+
+
+@runtime_checkable
+class Limiter(Protocol):
+    """What the transport asks of a rate limiter: this module's :class:`RateLimiter`, one shared
+    by a fleet through Redis, or a user's own.
+    """
+
+    async def acquire(self) -> float:
+        """Wait until a request may be sent; return a stamp of when it was granted (on a clock
+        of the limiter's choosing: it is only handed back to :meth:`slow_down`)."""
+        ...
+
+    async def slow_down(self, pause: float, granted_at: float | None = None) -> None:
+        """The server answered 429 to the request granted at ``granted_at``: pause every caller
+        ``pause`` seconds and lower the rate."""
+        ...
 
 
 class RateLimiter:
@@ -103,6 +121,10 @@ class RateLimiter:
             return
         self._fraction_at_throttle = max(self._min_fraction, self.fraction * 0.5)
         self._throttled_at = now
+
+    async def slow_down(self, pause: float, granted_at: float | None = None) -> None:
+        """:meth:`throttled`, as the :class:`Limiter` protocol asks."""
+        self.throttled(pause, granted_at)
 
     def __repr__(self) -> str:
         return f"<RateLimiter rate={self.rate} burst={self.burst} fraction={self.fraction:.2f}>"

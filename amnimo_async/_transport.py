@@ -20,7 +20,6 @@ import attrs
 import httpx
 
 from ._converter import structure
-from ._endpoint import MalformedBodyError, Request
 from ._errors import (
     UNDECODABLE_JSON,
     AmnimoError,
@@ -33,7 +32,8 @@ from ._errors import (
 from ._logging import logger, redactor
 from ._models import ErrorDetail, TokenGrant
 from ._pool import TAG, reclaim
-from ._ratelimit import RateLimiter
+from ._ratelimit import Limiter
+from ._request import MalformedBodyError, Request
 from ._response import Response
 from ._retry import RetryPolicy, parse_retry_after
 from ._tokens import Token, TokenCache, TokenManager
@@ -80,7 +80,7 @@ class Transport:
         credentials: Credentials,
         fetch_grant: Callable[[], Awaitable[TokenGrant]],
         token_cache: TokenCache,
-        limiter: RateLimiter,
+        limiter: Limiter,
         retry: RetryPolicy,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         http_client: httpx.AsyncClient | None = None,
@@ -192,7 +192,7 @@ class Transport:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if status == 429:
                     self.stats.throttled += 1
-                    self.limiter.throttled(self.retry.delay(attempt + 1, retry_after), granted_at)
+                    await self.limiter.slow_down(self.retry.delay(attempt + 1, retry_after), granted_at)
                 if attempt < self.retry.max_retries and self.retry.may_retry_status(
                     status, operation.idempotent
                 ):

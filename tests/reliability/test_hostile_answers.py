@@ -31,7 +31,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amnimo_async import AsyncAmnimo, ResponseValidationError
-from amnimo_async._endpoint import MalformedBodyError
+from amnimo_async._request import MalformedBodyError
 from amnimo_async.api.accounts import get_hierarchy
 from amnimo_async.api.auth import issue_token
 

@@ -44,7 +44,8 @@ from amnimo_async import (
     ValidationError,
 )
 from amnimo_async._converter import wire_name
-from amnimo_async._endpoint import Endpoint, Operation, Request
+from amnimo_async._endpoint import Endpoint
+from amnimo_async._request import Operation, Request
 
 from .conftest import ACCOUNT, CAMERA, DEVICE, MEDIA_ID, REQUEST_ID, SUB
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 
 from ..._arguments import uuid_string
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import Account
+from ..._request import Operation, Request, parse_json
 
 OPERATION = Operation("getHierarchy", "GET", "/accounts/{accountId}/hierarchy", idempotent=True)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import httpx
 
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import TokenGrant
+from ..._request import Operation, Request, parse_json
 
 OPERATION = Operation("issueToken", "POST", "/oauth2/token", idempotent=True, auth="basic")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import Camera
+from ..._request import Operation, Request, parse_json
 from .._params import camera, presigned
 
 OPERATION = Operation("getCamera", "GET", "/partitions/{subscriptionId}/cameras/{cameraId}", idempotent=True)

@@ -7,8 +7,9 @@ from datetime import datetime
 import httpx
 
 from ..._arguments import time_range, timestamp
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import HistorySpan
+from ..._request import Operation, Request, parse_json
 from .._params import camera
 
 OPERATION = Operation(

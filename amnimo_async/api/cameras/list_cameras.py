@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import httpx
 
 from ..._arguments import integer, string_list, uuid_string
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._errors import ValidationError
 from ..._models import CameraPage
+from ..._request import Operation, Request, parse_json
 from .._params import partition, presigned
 
 OPERATION = Operation("listCameras", "GET", "/partitions/{subscriptionId}/cameras", idempotent=True)

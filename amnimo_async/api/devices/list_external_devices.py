@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 
 from ..._arguments import integer
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import ExternalDevicePage
+from ..._request import Operation, Request, parse_json
 from .._params import partition
 
 OPERATION = Operation(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import PeripheralList
+from ..._request import Operation, Request, parse_json
 from .._params import device
 
 OPERATION = Operation(

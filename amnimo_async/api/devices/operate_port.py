@@ -8,9 +8,10 @@ from __future__ import annotations
 import httpx
 
 from ..._arguments import integer
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._errors import ValidationError
 from ..._models import PortAction, PortOperationResult
+from ..._request import Operation, Request, parse_json
 from .._params import device, path_segment
 
 OPERATION = Operation(

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import httpx
 
 from ..._arguments import choice, integer, string_list
-from ..._endpoint import parse_json
 from ..._models import Media
+from ..._request import parse_json
 
 CATEGORIES = ("CLIP", "SNAPSHOT")
 SORT_DIRECTIONS = ("asc", "desc")

@@ -10,8 +10,9 @@ from datetime import datetime
 import httpx
 
 from ..._arguments import choice, text, time_range, timestamp
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import Media
+from ..._request import Operation, Request, parse_json
 from .._params import camera
 from ._search import CATEGORIES
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..._endpoint import Endpoint, Operation, Request, parse_nothing
+from ..._endpoint import Endpoint
+from ..._request import Operation, Request, parse_nothing
 from .._params import media_item
 
 OPERATION = Operation(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import Media
+from ..._request import Operation, Request, parse_json
 from .._params import expiration as check_expiration
 from .._params import media_item
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 
 from ..._arguments import text
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._models import Media
+from ..._request import Operation, Request, parse_json
 from .._params import media_item
 
 OPERATION = Operation("renameMedia", "PUT", "/partitions/{subscriptionId}/medias/{mediaId}", idempotent=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..._endpoint import Endpoint, Operation, Request
+from ..._endpoint import Endpoint
+from ..._request import Operation, Request
 from .._params import partition
 from ._search import MAX_PAGE_SIZE, parse_media_list, search_body
 

@@ -8,9 +8,10 @@ from typing import Literal
 import httpx
 
 from ..._arguments import integer, shown, timestamp
-from ..._endpoint import Endpoint, Operation, Request, parse_json
+from ..._endpoint import Endpoint
 from ..._errors import ValidationError
 from ..._models import HlsSession
+from ..._request import Operation, Request, parse_json
 from .._params import camera
 
 OPERATION = Operation(
