@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
+
+from amnimo_async import AsyncAmnimo
 
 from ._options import ShowFormat, ShowOption, time_option
 from ._output import show
@@ -14,6 +17,8 @@ from ._runtime import call
 __all__ = ["app"]
 
 app = typer.Typer(name="stream", help="HLS live/playback streams.", no_args_is_help=True)
+
+SessionCall = Callable[[str, str, str], Awaitable[Any]]  # (subscription_id, camera_id, request_id)
 
 
 @app.command("start")
@@ -36,27 +41,22 @@ def start(
     show(session, fmt.value, "hls session")
 
 
-@app.command("update")
-def update(
-    ctx: typer.Context,
-    subscription_id: str,
-    camera_id: str,
-    request_id: str,
-    fmt: ShowOption = ShowFormat.table,
-) -> None:
-    """Keep an HLS session alive."""
-    show(
-        call(ctx, lambda amnimo: amnimo.streams.update_hls(subscription_id, camera_id, request_id)), fmt.value
-    )
+def _session_command(name: str, summary: str, operation: Callable[[AsyncAmnimo], SessionCall]) -> None:
+    """Register ``amnimo stream NAME SUBSCRIPTION_ID CAMERA_ID REQUEST_ID``: ``operation`` on a
+    running session (the two such commands differ only by it)."""
+
+    def command(
+        ctx: typer.Context,
+        subscription_id: str,
+        camera_id: str,
+        request_id: str,
+        fmt: ShowOption = ShowFormat.table,
+    ) -> None:
+        show(call(ctx, lambda amnimo: operation(amnimo)(subscription_id, camera_id, request_id)), fmt.value)
+
+    command.__doc__ = summary
+    app.command(name)(command)
 
 
-@app.command("stop")
-def stop(
-    ctx: typer.Context,
-    subscription_id: str,
-    camera_id: str,
-    request_id: str,
-    fmt: ShowOption = ShowFormat.table,
-) -> None:
-    """Stop an HLS session."""
-    show(call(ctx, lambda amnimo: amnimo.streams.stop_hls(subscription_id, camera_id, request_id)), fmt.value)
+_session_command("update", "Keep an HLS session alive.", lambda amnimo: amnimo.streams.update_hls)
+_session_command("stop", "Stop an HLS session.", lambda amnimo: amnimo.streams.stop_hls)
