@@ -1,10 +1,10 @@
 """Fixtures of the Redis tests: a real ``redis-server``, fakes on loopback, worker processes.
 
 ``redis_server`` starts the Debian ``redis-server`` on 127.0.0.1 on a free port with persistence
-off, as a child process (not daemonized), waits until it answers PING, and stops it by its pid.
-A test can kill it (``kill()``) and start it again on the same port (``start()``). There is no
-skipping: without ``redis-server`` these tests fail, saying how to install it (CI's ``.ci/run``
-does).
+off, as a child process (not daemonized), waits until it answers PING, and stops it by its pid
+(:class:`amnimo_async.testing._redis_server.RedisServer`). A test can kill it (``kill()``) and
+start it again on the same port (``start()``). There is no skipping: without ``redis-server``
+these tests fail, saying how to install it (CI's ``.ci/run`` does).
 """
 
 from __future__ import annotations
@@ -12,12 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,114 +24,22 @@ import redis.asyncio as aioredis
 from amnimo_async import AsyncAmnimo
 from amnimo_async._ratelimit import Limiter
 from amnimo_async.testing import FakeAmnimo, FakeServer
+from amnimo_async.testing._redis_server import RedisServer, RedisServerMissing
 
 REPO = Path(__file__).resolve().parents[2]
-_READY_TIMEOUT = 10.0
-
-
-def redis_executable() -> str:
-    """The ``redis-server`` binary, or a test failure that says how to get it."""
-    found = shutil.which("redis-server") or (
-        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None
-    )
-    if found is None:
-        pytest.fail(
-            "redis-server is not installed: the Redis tests run a real one. Install the Debian "
-            "package (apt-get install redis-server; .ci/run does it on CI).",
-            pytrace=False,
-        )
-    return found
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def answers_ping(port: int) -> bool:
-    """Whether a Redis server on ``port`` answers PING (a raw RESP exchange)."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-class RedisServer:
-    """One ``redis-server`` child process on a fixed loopback port."""
-
-    def __init__(self, executable: str, port: int, directory: Path) -> None:
-        self.executable = executable
-        self.port = port
-        self.directory = directory
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        """Start it (again) on :attr:`port`; return once it answers PING."""
-        command = [self.executable, "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", str(self.directory)]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + _READY_TIMEOUT
-        while not answers_ping(self.port):
-            if self.process.poll() is not None:
-                error = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-                raise RuntimeError(f"redis-server exited with {self.process.returncode}: {error[-500:]}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"redis-server did not answer PING on port {self.port}")
-            time.sleep(0.01)
-
-    def kill(self) -> None:
-        """SIGKILL it by its pid (Redis lost mid-sweep) and reap it."""
-        self._signal(signal.SIGKILL)
-
-    def stop(self) -> None:
-        """SIGTERM it by its pid and reap it (SIGKILL if it lingers)."""
-        self._signal(signal.SIGTERM)
-
-    def _signal(self, number: int) -> None:
-        process, self.process = self.process, None
-        if process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(process.pid, number)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    """A fresh, empty ``redis-server`` for one test."""
-    executable = redis_executable()
+    """A fresh, empty ``redis-server`` for one test (never skipped: without one, a clear failure)."""
     directory = tmp_path / "redis"
     directory.mkdir()
-    server = None
-    for _ in range(3):  # a free port can be taken between looking and binding: try another
-        candidate = RedisServer(executable, free_port(), directory)
+    with contextlib.ExitStack() as stack:
         try:
-            candidate.start()
-        except RuntimeError:
-            continue
-        server = candidate
-        break
-    if server is None:
-        pytest.fail("redis-server would not start on a free loopback port", pytrace=False)
-    try:
+            server = stack.enter_context(RedisServer.started(directory))
+        except RedisServerMissing as exc:
+            pytest.fail(str(exc), pytrace=False)
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
