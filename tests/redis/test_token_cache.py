@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 
-from amnimo_async import FileTokenCache, InMemoryTokenCache, Token, TokenCache
+from amnimo_async import Amnimo, FileTokenCache, InMemoryTokenCache, Token, TokenCache
 from amnimo_async._redis_link import RedisLink
 from amnimo_async._redis_token_cache import RedisTokenCache
 from amnimo_async.testing import FakeServer, Fault
@@ -164,22 +164,20 @@ async def test_concurrent_clients_make_one_token_call(serve: Serve, redis_server
     assert server.journal.token_calls == 1
 
 
-def test_threads_of_clients_make_one_token_call(serve: Serve, redis_server: RedisServer) -> None:
+def test_threads_of_sync_clients_make_one_token_call(serve: Serve, redis_server: RedisServer) -> None:
     server = serve(rate=None)
     server.faults.add(SLOW_TOKEN)
     start = threading.Barrier(5)
     results: list[str] = []
 
-    async def one() -> None:
-        cache = RedisTokenCache.from_url(redis_server.url)
-        try:
-            results.extend(await asyncio.gather(*hierarchy_calls(server, [cache])))
-        finally:
-            await cache.aclose()
-
     def thread() -> None:
+        cache = RedisTokenCache.from_url(redis_server.url)
         start.wait(timeout=30)
-        asyncio.run(one())
+        with Amnimo(
+            server.client_id, server.secret_key, base_url=server.base_url, token_cache=cache
+        ) as amnimo:
+            results.append(amnimo.accounts.hierarchy(server.account_id).account_id)
+            amnimo.run(lambda _client: cache.aclose())  # in the client's loop, where it connected
 
     threads = [threading.Thread(target=thread) for _ in range(5)]
     for each in threads:
