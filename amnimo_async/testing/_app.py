@@ -115,18 +115,10 @@ class FakeApi:
         return sub
 
     def _camera(self, call: Call, sub: Subscription) -> int:
-        camera_id = call.ids["cameraId"]
-        index = self.dataset.camera_index(sub, camera_id) if camera_id else None
-        if index is None:
-            raise ApiError(404, "Camera not found", [{"field": "cameraId", "value": camera_id}])
-        return index
+        return _found(call, "cameraId", "Camera", lambda camera_id: self.dataset.camera_index(sub, camera_id))
 
     def _device(self, call: Call, sub: Subscription) -> int:
-        device_id = call.ids["deviceId"]
-        index = self.dataset.device_index(sub, device_id) if device_id else None
-        if index is None:
-            raise ApiError(404, "Device not found", [{"field": "deviceId", "value": device_id}])
-        return index
+        return _found(call, "deviceId", "Device", lambda device_id: self.dataset.device_index(sub, device_id))
 
     def _media(self, call: Call, sub: Subscription) -> MediaRecord:
         media_id = call.ids["mediaId"] or ""
@@ -361,6 +353,15 @@ class FakeApi:
         if not self.world.operate_port(sub.subscription_id, device, port_id, action, reset_timer):
             raise ApiError(404, "Port not found", [{"field": "portId", "value": port_id}])
         return json_response({})
+
+
+def _found(call: Call, name: str, noun: str, index_of: Callable[[str], int | None]) -> int:
+    """The index of the thing the path id ``name`` names; 404 if there is none."""
+    wanted = call.ids[name]
+    index = index_of(wanted) if wanted else None
+    if index is None:
+        raise ApiError(404, f"{noun} not found", [{"field": name, "value": wanted}])
+    return index
 
 
 def _page(page: int, size: int, total: int) -> range:

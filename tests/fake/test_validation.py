@@ -82,6 +82,24 @@ CASES: list[tuple[str, str, Any, Any, str, str]] = [
         "before startTime",
     ),
     ("GET", HLS + "/start", {}, None, "dt", "required"),
+    # Timestamps the old pattern let through, and a date no calendar has (x-calendar-date).
+    ("GET", HLS + "/start", {"dt": "0000-00-00T00:00:00.000Z"}, None, "dt", "timestamp"),
+    (
+        "GET",
+        CAM + "/history",
+        {**HISTORY_OK, "startTime": "2025-02-30T00:00:00.000Z"},
+        None,
+        "startTime",
+        "UTC",
+    ),
+    (
+        "POST",
+        CAM + "/media",
+        None,
+        {"category": "CLIP", "startTime": "1227-32-61T18:52:58.064Z"},
+        "startTime",
+        "yyyy-mm-ddTHH:MM:SS.SSSZ",
+    ),
     ("GET", HLS + "/start", {"dt": "now"}, None, "dt", "live"),
     ("GET", HLS + "/start", {"dt": "2026-02-20 10:00:00"}, None, "dt", "timestamp"),
     ("GET", HLS + "/start", {"dt": "live", "retry": "0"}, None, "retry", "between 1 and 100"),
@@ -185,6 +203,7 @@ CASES: list[tuple[str, str, Any, Any, str, str]] = [
     ("POST", PORT, None, {}, "action", "required"),
     ("POST", PORT, None, {"action": 3}, "action", "0 (disable), 1 (enable) or 2 (reset)"),
     ("POST", PORT, None, {"action": -1}, "action", "0 (disable)"),
+    ("POST", PORT, None, {"action": 2.0}, "resetTimer", "required when action is 2"),  # 2.0 is 2
     ("POST", PORT, None, {"action": "1"}, "action", "integer"),
     ("POST", PORT, None, {"action": 1.5}, "action", "integer"),
     ("POST", PORT, None, {"action": 2}, "resetTimer", "required when action is 2"),
