@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from schemathesis.cli import schemathesis as schemathesis_cli
 
 from amnimo_async._operations import OPERATIONS
 from amnimo_async.testing import FakeAmnimo, FakeServer
 
 from . import hooks
-
-schemathesis_cli = pytest.importorskip("schemathesis.cli")
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "amnimo_async" / "openapi.yaml"
@@ -40,7 +39,7 @@ def run(served: FakeServer, monkeypatch_module: pytest.MonkeyPatch) -> str:
     """The output of one whole schemathesis run (shared by the checks below)."""
     monkeypatch_module.chdir(ROOT)  # the config names the hooks as a module of this checkout
     arguments = ["--config-file", str(CONFIG), "run", str(SPEC), "--url", served.base_url, "--no-color"]
-    result = CliRunner().invoke(schemathesis_cli.schemathesis, arguments)
+    result = CliRunner().invoke(schemathesis_cli, arguments)
     assert result.exit_code == 0, result.output
     return result.output
 
