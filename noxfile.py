@@ -1,4 +1,4 @@
-"""Developer sessions: ``nox -s tests``, ``nox -s lint``, ``nox -s bench``."""
+"""Developer sessions: ``nox -s tests``, ``nox -s lint``, ``nox -s bench``, ``nox -s contract``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "amnimo_async", "tests", "benchmarks", "noxfile.py")
     session.run("ruff", "format", "--check", "amnimo_async", "tests", "benchmarks", "noxfile.py")
     session.run("mypy", "amnimo_async")
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """The contract test alone: schemathesis against the fake (also part of ``tests``)."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "amnimo_async._codegen", "--check")
+    session.run("pytest", "tests/contract", "tests/test_spec.py", *session.posargs)
 
 
 @nox.session

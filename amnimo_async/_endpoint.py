@@ -1,22 +1,26 @@
 """The machinery every operation module shares, so a module states only what is its own.
 
-An operation module (``amnimo_async/api/<group>/<operation>.py``) declares its operation, a
-``_get_kwargs(...)`` that validates the arguments and builds a request (both from the leaf
-``_request``), and a ``_parse_response(response)``; ``Endpoint(OPERATION, _get_kwargs,
+An operation module (``amnimo_async/api/<group>/<operation>.py``) takes its ``OPERATION`` from
+the generated table (``_operations.py``), declares a ``_get_kwargs(...)`` whose signature is the
+operation's arguments and which builds the checked request (``api/_params.build_request``), and a
+``_parse_response`` (``json_parser(Model)`` for a JSON answer). ``Endpoint(OPERATION, _get_kwargs,
 _parse_response)`` then gives it the public ``asyncio_detailed`` and ``asyncio`` functions with
 ``_get_kwargs``'s signature, and their blocking twins ``sync_detailed`` and ``sync``, which take
-a :class:`SyncClientLike` (such as :class:`amnimo_async.Amnimo`) that runs them to completion.
+a :class:`SyncClientLike` (such as :class:`amnimo_async.Amnimo`) that runs them to completion::
+
+    asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions
 """
 
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
 import httpx
 
-from ._request import Operation, Request
+from ._request import Operation, Request, parse_json
 from ._response import Response
 
 if TYPE_CHECKING:
@@ -81,13 +85,25 @@ class Endpoint(Generic[P, T]):
         def sync(client: SyncClientLike, /, *args: P.args, **kwargs: P.kwargs) -> T:
             return client.run(asyncio, *args, **kwargs)
 
-        returns = inspect.signature(parse).return_annotation
+        returns = _shown(inspect.signature(parse).return_annotation)
         self.asyncio_detailed = _describe(asyncio_detailed, build, operation, f"Response[{returns}]")
         self.asyncio = _describe(asyncio, build, operation, returns)
         self.sync_detailed = _describe(
             sync_detailed, build, operation, f"Response[{returns}]", client="SyncClientLike"
         )
         self.sync = _describe(sync, build, operation, returns, client="SyncClientLike")
+
+    @property
+    def functions(
+        self,
+    ) -> tuple[
+        Callable[Concatenate[ClientLike, P], Coroutine[Any, Any, Response[T]]],
+        Callable[Concatenate[ClientLike, P], Coroutine[Any, Any, T]],
+        Callable[Concatenate[SyncClientLike, P], Response[T]],
+        Callable[Concatenate[SyncClientLike, P], T],
+    ]:
+        """``asyncio_detailed``, ``asyncio``, ``sync_detailed`` and ``sync``, for a module to export."""
+        return self.asyncio_detailed, self.asyncio, self.sync_detailed, self.sync
 
     @property
     def signature(self) -> inspect.Signature:
@@ -107,6 +123,26 @@ def _describe(
     fn.__module__ = build.__module__
     fn.__doc__ = f"{build.__doc__ or operation.operation_id}\n\n{operation.method} {operation.path}"
     return fn
+
+
+def json_parser(model: type[T]) -> Callable[[httpx.Response], T]:
+    """The parser of a JSON answer into ``model`` (a model class, or e.g. ``tuple[Media, ...]``),
+    annotated with it so the endpoint's signature and ``typing.get_type_hints`` show it."""
+
+    def parse(response: httpx.Response) -> T:
+        return parse_json(response, model)
+
+    parse.__annotations__ = {"response": httpx.Response, "return": model}
+    return parse
+
+
+def _shown(annotation: Any) -> str:
+    """An annotation as a reader writes it: ``Camera``, ``tuple[Media, ...]``."""
+    if isinstance(annotation, str):
+        return annotation
+    if isinstance(annotation, type) and not typing.get_args(annotation):
+        return annotation.__name__
+    return inspect.formatannotation(annotation).replace("amnimo_async._models.", "")
 
 
 def bound(endpoint: Endpoint[Any, Any], client: ClientLike, name: str) -> Callable[..., Any]:

@@ -1,20 +1,34 @@
 """The API's bodies as frozen attrs classes.
 
 Python names are snake_case; the converter (``_converter.py``) maps them to the wire's camelCase.
-Enum-like fields hold a member of the ``*Status``-style enum when the value is known and the raw
-string otherwise, so a value the API adds tomorrow is kept, not an error. Fields the API adds are
-kept in ``extra``. Times are aware UTC datetimes.
+Enum-like fields hold a member of the ``*Status``-style enum (generated into ``_enums.py`` from the
+spec's ``x-known-values``) when the value is known and the raw string otherwise, so a value the
+API adds tomorrow is kept, not an error. Fields the API adds are kept in ``extra``. Times are
+aware UTC datetimes.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
 import attrs
+
+# The enums are generated from the spec (_enums.py); they are found here, beside the models.
+from ._enums import ActivationStatus as ActivationStatus
+from ._enums import CameraStatus as CameraStatus
+from ._enums import ExternalDeviceStatus as ExternalDeviceStatus
+from ._enums import LinkStatus as LinkStatus
+from ._enums import MediaCategory as MediaCategory
+from ._enums import MediaSource as MediaSource
+from ._enums import MediaStatus as MediaStatus
+from ._enums import MediaType as MediaType
+from ._enums import OpenEnum as OpenEnum
+from ._enums import PortAction as PortAction
+from ._enums import RecordingStatus as RecordingStatus
+from ._enums import SortDirection as SortDirection
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -27,74 +41,6 @@ def _extra() -> Any:
 def wire(name: str, **kwargs: Any) -> Any:
     """A field whose wire name is not the camelCase of its Python name."""
     return attrs.field(metadata={"wire": name}, **kwargs)
-
-
-class OpenEnum(str, enum.Enum):
-    """Known values of an enum-like API field; unknown values stay plain strings."""
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class CameraStatus(OpenEnum):
-    CONNECTED = "CONNECTED"
-    DISCONNECTED = "DISCONNECTED"
-
-
-class RecordingStatus(OpenEnum):
-    RECORDING = "RECORDING"
-    NOT_RECORDING = "NOT_RECORDING"
-
-
-class MediaStatus(OpenEnum):
-    PROCESSING = "PROCESSING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-
-
-class MediaType(OpenEnum):
-    IMAGE = "IMAGE"
-    VIDEO = "VIDEO"
-
-
-class MediaSource(OpenEnum):
-    CLOUD = "CLOUD"
-    EDGE = "EDGE"
-
-
-class MediaCategory(OpenEnum):
-    CLIP = "CLIP"
-    SNAPSHOT = "SNAPSHOT"
-
-
-class LinkStatus(OpenEnum):
-    LINK_UP = "LINK_UP"
-    LINK_DOWN = "LINK_DOWN"
-
-
-class ActivationStatus(OpenEnum):
-    ENABLED = "ENABLED"
-    DISABLED = "DISABLED"
-    ENABLING = "ENABLING"
-    DISABLING = "DISABLING"
-
-
-class ExternalDeviceStatus(OpenEnum):
-    CONNECTED = "CONNECTED"
-    DISCONNECTED = "DISCONNECTED"
-
-
-class SortDirection(OpenEnum):
-    ASC = "asc"
-    DESC = "desc"
-
-
-class PortAction(enum.IntEnum):
-    """The ``action`` integers of the port operation (our documented reading; the vendor is silent)."""
-
-    DISABLE = 0
-    ENABLE = 1
-    RESET = 2
 
 
 @attrs.frozen

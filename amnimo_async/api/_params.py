@@ -1,19 +1,208 @@
-"""Parameters many operations share: the path ids and the presigned-URL options."""
+"""Arguments checked against the operation table, and the request built from them.
+
+Every endpoint module's ``_get_kwargs`` ends in ``build_request(OPERATION, **locals())``: each
+Python argument is checked by its spec parameter (kind, bounds, choices, and the ``x-``
+extensions: ``x-exclusive-with``, ``x-not-before``, ``x-present-when``), every error a
+:class:`ValidationError` naming the argument and what it allows, before anything is sent.
+"""
 
 from __future__ import annotations
 
-from .._arguments import boolean, integer, text, uuid_string
-from .._errors import ValidationError
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
-EXPIRATION_MINUTES = (1, 10_080)  # presigned URL lifetime: one minute to one week
+import attrs
+
+from .._arguments import (
+    INT64_MAX,
+    boolean,
+    choice,
+    integer,
+    shown,
+    string_list,
+    text,
+    time_range,
+    timestamp,
+    uuid_string,
+)
+from .._errors import ValidationError
+from .._request import Request
+from .._spec import Parameter, Schema, SpecOperation
 
 # Ids the API types as plain strings (mediaId, portId, requestId) are short in practice (uuids,
 # "POE0"); a much longer one would make a URL servers refuse (httpx itself stops at 64 KiB).
 MAX_ID_LENGTH = 256
 
 
-def free_id(name: str, value: object) -> str:
-    """An id the API types as a plain string, sent in the URL."""
+def build_request(operation: SpecOperation, /, **arguments: object) -> Request:
+    """The request for ``operation``, its arguments (exactly the operation's, by Python name)
+    checked first; ``None`` leaves an optional parameter out."""
+    leaves = [(path, p) for path, p in operation.arguments() if p.schema.kind != "const"]
+    expected = {p.python for _, p in leaves}
+    if set(arguments) != expected:  # a module out of step with the table: a bug, not bad input
+        raise TypeError(f"{operation.operation_id} takes {sorted(expected)}, got {sorted(arguments)}")
+    by_wire = {p.name: p for _, p in leaves}
+    left_out = _exclusions(leaves, arguments, by_wire)
+    path_params: dict[str, str] = {}
+    query: dict[str, object] = {}
+    body: dict[str, Any] = {}
+    for wire_path, parameter in operation.arguments():
+        if parameter.schema.kind == "const":
+            value: object = parameter.schema.choices[0]
+        elif parameter.name in left_out or (arguments[parameter.python] is None and _omissible(parameter)):
+            continue
+        else:
+            value = check(parameter, arguments[parameter.python])
+        if parameter.location == "path":
+            path_params[parameter.name] = str(value)
+        elif parameter.location == "query":
+            query[parameter.name] = value
+        else:
+            node = body
+            for part in wire_path[:-1]:
+                node = node.setdefault(part, {})
+            node[wire_path[-1]] = value
+    for _, parameter in leaves:
+        _cross_check(parameter, arguments, by_wire)
+    if operation.body == "form":
+        return operation.request(path_params, query=query, form=body)
+    return operation.request(path_params, query=query, json=body if operation.body else None)
+
+
+def _omissible(parameter: Parameter) -> bool:
+    """Whether ``None`` leaves the parameter out: an optional one without a default (with a
+    default, the caller passes a value or leaves the default)."""
+    return not parameter.required and parameter.schema.default is None
+
+
+def _exclusions(
+    leaves: list[tuple[tuple[str, ...], Parameter]],
+    arguments: Mapping[str, object],
+    by_wire: Mapping[str, Parameter],
+) -> set[str]:
+    """The wire names left out because an ``x-exclusive-with`` parameter is given; those must
+    be at their defaults (a caller who also asked for a page would not get it)."""
+    left_out: set[str] = set()
+    for _, parameter in leaves:
+        if not parameter.exclusive_with or arguments[parameter.python] is None:
+            continue
+        others = [by_wire[name] for name in parameter.exclusive_with]
+        if any(arguments[other.python] != other.schema.default for other in others):
+            names = " or ".join(other.python for other in others)
+            raise ValidationError(
+                parameter.python, f"cannot be combined with {names} (the API takes {parameter.name} alone)"
+            )
+        left_out.update(parameter.exclusive_with)
+    return left_out
+
+
+def _cross_check(
+    parameter: Parameter, arguments: Mapping[str, object], by_wire: Mapping[str, Parameter]
+) -> None:
+    """The rules between two arguments: ``x-not-before`` and ``x-present-when``."""
+    value = arguments[parameter.python]
+    if parameter.not_before is not None:
+        start = by_wire[parameter.not_before]
+        earlier = arguments[start.python]
+        if isinstance(value, datetime) and isinstance(earlier, datetime):
+            time_range(start.python, earlier, parameter.python, value)
+    if parameter.present_when is not None:
+        name, wanted = parameter.present_when
+        field = by_wire[name]
+        when = f"{field.python} is {_label(field.schema, wanted)}"
+        if arguments[field.python] == wanted and value is None:
+            raise ValidationError(parameter.python, f"is required when {when}: {_allowed(parameter.schema)}")
+        if arguments[field.python] != wanted and value is not None:
+            raise ValidationError(parameter.python, f"is only allowed when {when}")
+
+
+def check(parameter: Parameter, value: object) -> Any:
+    """``value`` checked against ``parameter``'s schema, in the form it goes on the wire."""
+    name, schema = parameter.python, parameter.schema
+    if schema.kind == "uuid":
+        return uuid_string(name, value)
+    if schema.kind == "integer":
+        return integer(
+            name, value, minimum=_minimum(schema), maximum=schema.maximum, ceiling=_ceiling(schema)
+        )
+    if schema.kind == "boolean":
+        return boolean(name, value)
+    if schema.kind == "enum":
+        if all(isinstance(c, str) for c in schema.choices):
+            return choice(name, value, schema.choices)
+        return _integer_choice(name, value, schema)
+    if schema.kind == "timestamp":
+        if isinstance(value, str) and value in schema.literals:
+            return value
+        if schema.literals and not isinstance(value, datetime):
+            words = " or ".join(f'"{word}"' for word in schema.literals)
+            raise ValidationError(name, f"must be {words} or a timezone-aware datetime, got {shown(value)}")
+        return timestamp(name, value)
+    if schema.kind == "array":
+        return _array(parameter, value)
+    if schema.kind == "string":
+        if parameter.location in ("path", "query") and schema.max_length is None:
+            return _free_id(name, value, path_segment=parameter.location == "path")
+        return text(name, value, min_length=schema.min_length or 0, max_length=schema.max_length)
+    raise AssertionError(f"no check for a {schema.kind} argument ({name})")
+
+
+def _minimum(schema: Schema) -> int:
+    return schema.minimum if schema.minimum is not None else -INT64_MAX - 1
+
+
+def _ceiling(schema: Schema) -> int:
+    return schema.ceiling if schema.ceiling is not None else INT64_MAX
+
+
+def _allowed(schema: Schema) -> str:
+    if schema.kind == "integer" and schema.maximum is None:
+        return f"an integer, at least {_minimum(schema)}"
+    return schema.kind
+
+
+def _label(schema: Schema, value: object) -> str:
+    """``RESET (2)`` for a named enum value, else the value."""
+    if value in schema.choices and schema.choice_names:
+        return f"{schema.choice_names[schema.choices.index(value)]} ({value})"
+    return str(value)
+
+
+def _integer_choice(name: str, value: object, schema: Schema) -> int:
+    """One of the integers of a closed set (an ``IntEnum`` member as its value)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in schema.choices:
+        labels = [f"{c} ({n})" for c, n in zip(schema.choices, schema.choice_names, strict=True)] or [
+            str(c) for c in schema.choices
+        ]
+        listed = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
+        low, high = min(schema.choices), max(schema.choices)
+        raise ValidationError(
+            name, f"must be {listed}: an integer at least {low} and at most {high}, got {shown(value)}"
+        )
+    return int(value)
+
+
+def _array(parameter: Parameter, value: object) -> list[Any]:
+    """A list argument (not a bare string), each item checked as ``name[i]``, its length bounded."""
+    name, schema = parameter.python, parameter.schema
+    assert schema.items is not None
+    noun = name.replace("_", " ")
+    items = string_list(name, value, item=noun)  # type: ignore[arg-type]
+    checked = [
+        check(attrs.evolve(parameter, python=f"{name}[{i}]", schema=schema.items), item)
+        for i, item in enumerate(items)
+    ]
+    low, high = schema.min_items or 0, schema.max_items
+    if len(checked) < low or (high is not None and len(checked) > high):
+        bound = f"{low} to {high}" if high is not None else f"at least {low}"
+        raise ValidationError(name, f"must hold {bound} {noun}, got {len(checked)}")
+    return checked
+
+
+def _free_id(name: str, value: object, *, path_segment: bool) -> str:
+    """An id the API types as a plain string, sent in the URL; as one path segment, "." and ".."
+    would name another resource."""
     checked = text(name, value)
     if len(checked) > MAX_ID_LENGTH:
         raise ValidationError(
@@ -21,41 +210,13 @@ def free_id(name: str, value: object) -> str:
             f"must be 1 to {MAX_ID_LENGTH} characters long (a longer id would not fit a URL), "
             f"got {len(checked)}",
         )
-    return checked
-
-
-def path_segment(name: str, value: object) -> str:
-    """A plain-string id sent as one path segment; "." and ".." would name another resource."""
-    segment = free_id(name, value)
-    if segment in (".", ".."):
+    if path_segment and checked in (".", ".."):
         raise ValidationError(
-            name, f"cannot be {segment!r}: in a URL path it means this or the parent folder"
+            name, f"cannot be {checked!r}: in a URL path it means this or the parent folder"
         )
-    return segment
+    return checked
 
 
 def partition(subscription_id: object) -> dict[str, str]:
     """The ``{subscriptionId}`` path parameter."""
     return {"subscriptionId": uuid_string("subscription_id", subscription_id)}
-
-
-def camera(subscription_id: object, camera_id: object) -> dict[str, str]:
-    return {**partition(subscription_id), "cameraId": uuid_string("camera_id", camera_id)}
-
-
-def device(subscription_id: object, device_id: object) -> dict[str, str]:
-    return {**partition(subscription_id), "deviceId": uuid_string("device_id", device_id)}
-
-
-def media_item(subscription_id: object, media_id: object) -> dict[str, str]:
-    # The vendor types mediaId as a plain string (its values look like uuids).
-    return {**partition(subscription_id), "mediaId": path_segment("media_id", media_id)}
-
-
-def expiration(value: object) -> int:
-    return integer("expiration", value, minimum=EXPIRATION_MINUTES[0], maximum=EXPIRATION_MINUTES[1])
-
-
-def presigned(is_url: object, expiration_minutes: object) -> dict[str, object]:
-    """``isUrl`` and ``expiration``: whether to include presigned URLs, valid how many minutes."""
-    return {"isUrl": boolean("is_url", is_url), "expiration": expiration(expiration_minutes)}

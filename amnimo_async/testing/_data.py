@@ -24,6 +24,9 @@ THUMBNAIL_INTERVAL = 300
 """Seconds between two thumbnails of a camera."""
 HISTORY_SLOT = 3600
 """Seconds per slot of cloud recording (at most one span per slot)."""
+HISTORY_RETENTION = 366 * 86400
+"""Seconds of cloud recording kept: a window reaching further back finds nothing there (and a
+window of centuries costs no more to answer than one of the kept days)."""
 
 _ACCOUNT_NAMES = (
     "テナント",
@@ -323,7 +326,7 @@ class Dataset:
         recording = self.camera(sub, index, now)["recordingStatus"] == "RECORDING"
         share = 8 if recording else 2
         spans: list[dict[str, int]] = []
-        first = int(start // HISTORY_SLOT) - 1
+        first = int(max(start, now - HISTORY_RETENTION) // HISTORY_SLOT) - 1
         last = int(min(end, now) // HISTORY_SLOT)
         for slot in range(first, last + 1):
             roll = derived_int(self.seed, sub.key, "history", index, slot)

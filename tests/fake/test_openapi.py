@@ -72,6 +72,20 @@ def test_the_fake_serves_exactly_the_documented_operations() -> None:
     assert documented == set(API_ROUTES)
 
 
+async def test_a_method_the_path_lacks_answers_405_listing_every_method_of_the_path() -> None:
+    fake = FakeAmnimo(rate=None, clock=ManualClock())
+    ids = Ids(fake)
+    async with asgi_client(fake, fake.issue_token()) as http:
+        http.base_url = httpx.URL(fake.asgi_base_url + "/")
+        for path in {path for _, path, _ in OPERATIONS.values()}:
+            documented = {method for method, other, _ in OPERATIONS.values() if other == path}
+            response = await http.request("PATCH", ids.path(path).lstrip("/"))
+            assert response.status_code == 405, path
+            allowed = {method.strip() for method in response.headers["allow"].split(",")}
+            assert documented <= allowed <= documented | {"HEAD"}, path
+            assert ("HEAD" in allowed) is ("GET" in documented), path
+
+
 class Ids:
     """Path parameter values and a few helpers for one fake."""
 

@@ -204,17 +204,15 @@ def _valid(schema: dict[str, Any]) -> Strategy:
     if "const" in schema:
         return st.just(schema["const"])
     if "enum" in schema:
+        if schema.get("type") == "integer":  # what a caller of operatePort passes: ints or members
+            members = [m for m in PortAction if m.value in schema["enum"]]
+            return st.sampled_from([*schema["enum"], *members])
         return st.sampled_from(schema["enum"])
     kind = schema.get("type")
     if kind == "boolean":
         return st.booleans()
     if kind == "integer":
-        ints = st.integers(*_int_bounds(schema))
-        if "x-known-values" in schema:
-            known = schema["x-known-values"]
-            members = [m for m in PortAction if m.value in known]  # what a caller of operatePort passes
-            return st.one_of(st.sampled_from([*known, *members]), ints)
-        return ints
+        return st.integers(*_int_bounds(schema))
     if kind == "array":
         items = resolve(schema["items"])
         low, high = schema.get("minItems", 0), schema.get("maxItems", 5)
@@ -243,6 +241,10 @@ def _edges(schema: dict[str, Any]) -> list[Any]:
         consts = [resolve(alt)["const"] for alt in schema["oneOf"] if "const" in resolve(alt)]
         near = [c.upper() for c in consts] + [f"{c} " for c in consts] + ["", "now"]
         return [*JUNK, *near, NAIVE, NAIVE.isoformat(), *EXTREME_AWARE]
+    if "enum" in schema and schema.get("type") == "integer":
+        listed = schema["enum"]
+        near = [min(listed) - 1, max(listed) + 1, float(listed[0]), str(listed[0]), 2**63]
+        return [*JUNK, *near, "NOT_LISTED"]
     if "enum" in schema:
         near = [v.swapcase() for v in schema["enum"]] + [f" {v}" for v in schema["enum"]]
         return [*JUNK, *near, "", "NOT_LISTED", "\ud800"]

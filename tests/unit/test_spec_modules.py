@@ -400,7 +400,7 @@ def _sample(param: SpecParam) -> tuple[Any, Any]:
     """A valid Python value for ``param`` (not its default) and what should go on the wire."""
     schema = param.schema
     if schema.get("type") == "integer":
-        known = schema.get("x-known-values")
+        known = schema.get("enum")
         value = max(known) if known else schema.get("maximum", schema.get("minimum", 0) + 7)
         return value, (str(value) if param.location == "query" else value)
     if schema.get("type") == "boolean":
@@ -515,12 +515,29 @@ def test_array_length_bounds(operation_id: str, param: SpecParam) -> None:
         assert info.value.argument == python
 
 
+def _companions(operation_id: str, wire: str, value: Any) -> dict[str, Any]:
+    """Arguments left out because ``wire`` takes ``value``: those the spec's ``x-present-when``
+    allows only with another value of it (resetTimer only with action 2)."""
+    return {
+        p.python(operation_id): None
+        for p in spec_params(operation_id)
+        if wire in p.schema.get("x-present-when", {}) and p.schema["x-present-when"][wire] != value
+    }
+
+
 @pytest.mark.parametrize(("operation_id", "param"), params_where(lambda p: "enum" in p.schema))
 def test_enums_accept_every_listed_value_and_nothing_else(operation_id: str, param: SpecParam) -> None:
     python = param.python(operation_id)
     for value in param.schema["enum"]:
-        assert wire_values(build(operation_id, **{python: value}), param) == [value]
-    for value in ("NOT_LISTED", param.schema["enum"][0].swapcase()):
+        changes = {python: value, **_companions(operation_id, param.wire, value)}
+        assert wire_values(build(operation_id, **changes), param) == [value]
+    listed = param.schema["enum"]
+    near = (
+        [max(listed) + 1, min(listed) - 1]
+        if param.schema.get("type") == "integer"
+        else [listed[0].swapcase()]
+    )
+    for value in ("NOT_LISTED", *near):
         with pytest.raises(ValidationError) as info:
             build(operation_id, **{python: value})
         assert info.value.argument == python

@@ -230,6 +230,9 @@ RANGE_CASES = [
     pytest.param("devices.list_external", {"size": 0}, "size", "at least 1", id="external-size-0"),
     pytest.param("devices.list_external", {"page": -1}, "page", "at least 0", id="external-page--1"),
     pytest.param("devices.operate_port", {"action": -1}, "action", "at least 0", id="action--1"),
+    pytest.param(  # the closed set of the spec (our decision): 3 is no action
+        "devices.operate_port", {"action": 3}, "action", "0 (DISABLE), 1 (ENABLE) or 2 (RESET)", id="action-3"
+    ),
     pytest.param(
         "devices.operate_port",
         {"action": 2, "reset_timer": 0},

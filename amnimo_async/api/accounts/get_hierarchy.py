@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import httpx
-
-from ..._arguments import uuid_string
-from ..._endpoint import Endpoint
+from ..._endpoint import Endpoint, json_parser
 from ..._models import Account
-from ..._request import Operation, Request, parse_json
-
-OPERATION = Operation("getHierarchy", "GET", "/accounts/{accountId}/hierarchy", idempotent=True)
+from ..._operations import GET_HIERARCHY as OPERATION
+from ..._request import Request
+from .._params import build_request
 
 
 def _get_kwargs(account_id: str) -> Request:
     """The hierarchy under ``account_id``; ``Account.subscription_ids()`` lists its subscriptions."""
-    return OPERATION.request({"accountId": uuid_string("account_id", account_id)})
+    return build_request(OPERATION, **locals())
 
 
-def _parse_response(response: httpx.Response) -> Account:
-    return parse_json(response, Account)
-
-
+_parse_response = json_parser(Account)
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
-asyncio_detailed = endpoint.asyncio_detailed
-asyncio = endpoint.asyncio
-sync_detailed = endpoint.sync_detailed
-sync = endpoint.sync
+asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions

@@ -3,26 +3,18 @@ transport). The client calls this itself, once per token; it counts against the 
 
 from __future__ import annotations
 
-import httpx
-
-from ..._endpoint import Endpoint
+from ..._endpoint import Endpoint, json_parser
 from ..._models import TokenGrant
-from ..._request import Operation, Request, parse_json
-
-OPERATION = Operation("issueToken", "POST", "/oauth2/token", idempotent=True, auth="basic")
+from ..._operations import ISSUE_TOKEN as OPERATION
+from ..._request import Request
+from .._params import build_request
 
 
 def _get_kwargs() -> Request:
     """Issue an access token (grant type client_credentials)."""
-    return OPERATION.request(form={"grant_type": "client_credentials"})
+    return build_request(OPERATION, **locals())
 
 
-def _parse_response(response: httpx.Response) -> TokenGrant:
-    return parse_json(response, TokenGrant)
-
-
+_parse_response = json_parser(TokenGrant)
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
-asyncio_detailed = endpoint.asyncio_detailed
-asyncio = endpoint.asyncio
-sync_detailed = endpoint.sync_detailed
-sync = endpoint.sync
+asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions

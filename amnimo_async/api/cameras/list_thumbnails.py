@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import httpx
-
-from ..._arguments import integer, time_range, timestamp
-from ..._endpoint import Endpoint
+from ..._endpoint import Endpoint, json_parser
 from ..._models import ThumbnailList
-from ..._request import Operation, Request, parse_json
-from .._params import camera, presigned
-
-OPERATION = Operation(
-    "listThumbnails",
-    "GET",
-    "/partitions/{subscriptionId}/cameras/{cameraId}/thumbnails",
-    idempotent=True,
-)
+from ..._operations import LIST_THUMBNAILS as OPERATION
+from ..._request import Request
+from .._params import build_request
 
 
 def _get_kwargs(
@@ -32,26 +23,9 @@ def _get_kwargs(
 ) -> Request:
     """Up to ``limit`` (1..100) thumbnails between ``start_time`` and ``end_time`` (aware datetimes);
     ``is_url`` adds presigned URLs valid ``expiration`` minutes (1..10080)."""
-    start = None if start_time is None else timestamp("start_time", start_time)
-    end = None if end_time is None else timestamp("end_time", end_time)
-    if start_time is not None and end_time is not None:
-        time_range("start_time", start_time, "end_time", end_time)
-    query = {
-        "startTime": start,
-        "endTime": end,
-        "limit": integer("limit", limit, minimum=1, maximum=100),
-    }
-    return OPERATION.request(
-        camera(subscription_id, camera_id), query={**query, **presigned(is_url, expiration)}
-    )
+    return build_request(OPERATION, **locals())
 
 
-def _parse_response(response: httpx.Response) -> ThumbnailList:
-    return parse_json(response, ThumbnailList)
-
-
+_parse_response = json_parser(ThumbnailList)
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
-asyncio_detailed = endpoint.asyncio_detailed
-asyncio = endpoint.asyncio
-sync_detailed = endpoint.sync_detailed
-sync = endpoint.sync
+asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import httpx
-
-from ..._arguments import integer
-from ..._endpoint import Endpoint
+from ..._endpoint import Endpoint, json_parser
 from ..._models import ExternalDevicePage
-from ..._request import Operation, Request, parse_json
-from .._params import partition
+from ..._operations import LIST_EXTERNAL_DEVICES as OPERATION
+from ..._request import Request
+from .._params import build_request
 
-OPERATION = Operation(
-    "listExternalDevices",
-    "GET",
-    "/partitions/{subscriptionId}/devices/externalDevices",
-    idempotent=True,
-)
-
-# The API documents no maximum; the largest size the server honours (summary.pageSize tells).
-LARGEST_PAGE_SIZE = 100
+# No maximum is documented; the server serves a larger size as this one (summary.pageSize tells).
+LARGEST_PAGE_SIZE = OPERATION.limit("size", "clamped_to")
 
 
 def _get_kwargs(subscription_id: str, *, page: int = 0, size: int = 10) -> Request:
     """Page ``page`` (from 0) of ``size`` edge devices (at least 1), each with its external devices;
     ``summary`` tells the page count and total."""
-    query = {"page": integer("page", page, minimum=0), "size": integer("size", size, minimum=1)}
-    return OPERATION.request(partition(subscription_id), query=query)
+    return build_request(OPERATION, **locals())
 
 
-def _parse_response(response: httpx.Response) -> ExternalDevicePage:
-    return parse_json(response, ExternalDevicePage)
-
-
+_parse_response = json_parser(ExternalDevicePage)
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
-asyncio_detailed = endpoint.asyncio_detailed
-asyncio = endpoint.asyncio
-sync_detailed = endpoint.sync_detailed
-sync = endpoint.sync
+asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions

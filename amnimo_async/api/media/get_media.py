@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import httpx
-
-from ..._endpoint import Endpoint
+from ..._endpoint import Endpoint, json_parser
 from ..._models import Media
-from ..._request import Operation, Request, parse_json
-from .._params import expiration as check_expiration
-from .._params import media_item
-
-OPERATION = Operation("getMedia", "GET", "/partitions/{subscriptionId}/medias/{mediaId}", idempotent=True)
+from ..._operations import GET_MEDIA as OPERATION
+from ..._request import Request
+from .._params import build_request
 
 
 def _get_kwargs(subscription_id: str, media_id: str, *, expiration: int = 60) -> Request:
     """One media; when COMPLETED its ``url`` is a download link valid ``expiration`` minutes (1..10080)."""
-    return OPERATION.request(
-        media_item(subscription_id, media_id), query={"expiration": check_expiration(expiration)}
-    )
+    return build_request(OPERATION, **locals())
 
 
-def _parse_response(response: httpx.Response) -> Media:
-    return parse_json(response, Media)
-
-
+_parse_response = json_parser(Media)
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
-asyncio_detailed = endpoint.asyncio_detailed
-asyncio = endpoint.asyncio
-sync_detailed = endpoint.sync_detailed
-sync = endpoint.sync
+asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..._endpoint import Endpoint
-from ..._request import Operation, Request
-from .._params import camera
-from ._search import MAX_PAGE_SIZE, parse_media_list, search_body
+from ..._endpoint import Endpoint, json_parser
+from ..._models import Media
+from ..._operations import SEARCH_CAMERA_MEDIA as OPERATION
+from ..._request import Request
+from .._params import build_request
 
-# A search changes nothing, so it is retried like a GET.
-OPERATION = Operation(
-    "searchCameraMedia",
-    "POST",
-    "/partitions/{subscriptionId}/cameras/{cameraId}/medias",
-    idempotent=True,
-)
+MAX_PAGE_SIZE = OPERATION.limit("pageSize", "maximum")
 
 
 def _get_kwargs(
@@ -31,16 +26,9 @@ def _get_kwargs(
     """Page page_number (from 0) of page_size media (1..1000), ordered by request time
     (sort_dir "asc" or "desc"), optionally only categories ("CLIP", "SNAPSHOT"). The answer
     has no total: a page shorter than page_size is the last."""
-    return OPERATION.request(
-        camera(subscription_id, camera_id),
-        json=search_body(categories, page_number, page_size, sort_dir),
-    )
+    return build_request(OPERATION, **locals())
 
 
-_parse_response = parse_media_list
-
+_parse_response = json_parser(tuple[Media, ...])
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
-asyncio_detailed = endpoint.asyncio_detailed
-asyncio = endpoint.asyncio
-sync_detailed = endpoint.sync_detailed
-sync = endpoint.sync
+asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions

@@ -5,21 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-import httpx
-
-from ..._arguments import integer, shown, timestamp
-from ..._endpoint import Endpoint
-from ..._errors import ValidationError
+from ..._endpoint import Endpoint, json_parser
 from ..._models import HlsSession
-from ..._request import Operation, Request, parse_json
-from .._params import camera
-
-OPERATION = Operation(
-    "startHls",
-    "GET",
-    "/partitions/{subscriptionId}/cameras/{cameraId}/streams/hls/start",
-    idempotent=True,
-)
+from ..._operations import START_HLS as OPERATION
+from ..._request import Request
+from .._params import build_request
 
 
 def _get_kwargs(
@@ -33,26 +23,9 @@ def _get_kwargs(
     """Start an HLS session from ``dt``: ``"live"`` or an aware datetime in the recording. The edge
     device uploads until ``keep_alive_period`` seconds (10..3600) pass without an update or stop.
     ``retry`` (1..100) is how often the server retries getting the playback URL."""
-    if isinstance(dt, datetime):
-        start = timestamp("dt", dt)
-    elif dt == "live":
-        start = "live"
-    else:
-        raise ValidationError("dt", f'must be "live" or a timezone-aware datetime, got {shown(dt)}')
-    query = {
-        "dt": start,
-        "retry": integer("retry", retry, minimum=1, maximum=100),
-        "keepAlivePeriod": integer("keep_alive_period", keep_alive_period, minimum=10, maximum=3600),
-    }
-    return OPERATION.request(camera(subscription_id, camera_id), query=query)
+    return build_request(OPERATION, **locals())
 
 
-def _parse_response(response: httpx.Response) -> HlsSession:
-    return parse_json(response, HlsSession)
-
-
+_parse_response = json_parser(HlsSession)
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
-asyncio_detailed = endpoint.asyncio_detailed
-asyncio = endpoint.asyncio
-sync_detailed = endpoint.sync_detailed
-sync = endpoint.sync
+asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import httpx
-
-from ..._endpoint import Endpoint
+from ..._endpoint import Endpoint, json_parser
 from ..._models import HlsResult
-from ..._request import Operation, Request, parse_json
-from .._params import camera
-from ._session import request_id_query
-
-OPERATION = Operation(
-    "updateHls",
-    "GET",
-    "/partitions/{subscriptionId}/cameras/{cameraId}/streams/hls/update",
-    idempotent=True,
-)
+from ..._operations import UPDATE_HLS as OPERATION
+from ..._request import Request
+from .._params import build_request
 
 
 def _get_kwargs(subscription_id: str, camera_id: str, request_id: str) -> Request:
     """Keep the HLS session ``request_id`` alive for another keep-alive period from now."""
-    return OPERATION.request(camera(subscription_id, camera_id), query=request_id_query(request_id))
+    return build_request(OPERATION, **locals())
 
 
-def _parse_response(response: httpx.Response) -> HlsResult:
-    return parse_json(response, HlsResult)
-
-
+_parse_response = json_parser(HlsResult)
 endpoint = Endpoint(OPERATION, _get_kwargs, _parse_response)
-asyncio_detailed = endpoint.asyncio_detailed
-asyncio = endpoint.asyncio
-sync_detailed = endpoint.sync_detailed
-sync = endpoint.sync
+asyncio_detailed, asyncio, sync_detailed, sync = endpoint.functions
