@@ -66,7 +66,7 @@ from ._paginate import Paginator
 from ._ratelimit import RateLimiter
 from ._response import Response
 from ._retry import RetryPolicy
-from ._sync import Amnimo
+from ._sync_client import Amnimo, SyncInventory, SyncPaginator
 from ._tokens import InMemoryTokenCache, Token, TokenCache
 
 __version__ = "0.1.0"
@@ -129,6 +129,8 @@ __all__ = [
     "ServerError",
     "SortDirection",
     "SweepError",
+    "SyncInventory",
+    "SyncPaginator",
     "Thumbnail",
     "ThumbnailList",
     "Token",

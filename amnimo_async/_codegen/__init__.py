@@ -1,0 +1,1 @@
+"""Code generators: each writes a checked-in module from the package's own code (``--check``: stale?)."""
