@@ -1,18 +1,11 @@
-"""The bridge under :class:`~amnimo_async.Amnimo`: an event loop in a background thread, and
-blocking calls into it.
+"""The bridge under :class:`~amnimo_async.Amnimo` (whose typed classes ``_sync_client.py`` holds,
+generated): an event loop in a background thread, and blocking calls into it.
 
 An anyio blocking portal (asyncio backend: the rate limiter is asyncio-only) starts the loop in
-its thread, builds the :class:`AsyncAmnimo` there, and stops it. A blocking call hands a
-coroutine to that loop with the standard library's ``run_coroutine_threadsafe`` (one thread hop
-each way) and waits for its answer in short steps, so Ctrl-C gets through at once and cancels
-it. All threads using one client share its connection pool, rate limiter and token.
-
-The typed blocking classes (``Amnimo``, its namespaces, ``SyncPaginator``...) are generated from
-the async ones into ``_sync_client.py`` by ``python -m amnimo_async._codegen.sync_surface``;
-they subclass :class:`BlockingProxy` and call :meth:`Portal.run` (coroutine functions),
-:meth:`Portal.call` (plain functions), :meth:`Portal.iterate` (async iterables) and
-:meth:`BlockingProxy._enter` (async context managers). Nothing below this module knows about
-threads.
+its thread, builds the :class:`AsyncAmnimo` there and stops it. A blocking call hands a coroutine
+to that loop with the standard library's ``run_coroutine_threadsafe`` (one thread hop each way)
+and waits in short steps, so that Ctrl-C gets through at once and cancels it. Nothing below this
+module knows about threads.
 """
 
 from __future__ import annotations
@@ -27,7 +20,7 @@ import warnings
 import weakref
 from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, NamedTuple, ParamSpec, TypeVar, cast
 
 import anyio
 import anyio.from_thread
@@ -43,38 +36,37 @@ POLL_INTERVAL = 0.05
 """Seconds a blocked caller waits at a time, so that Ctrl-C (KeyboardInterrupt) gets through."""
 
 CLOSE_TIMEOUT = 5.0
-"""Seconds each step of closing may take (closing the async iterators and connections, stopping
-the loop thread)."""
+"""Seconds each step of closing may take."""
 
 ITEMS_AHEAD = 100
-"""How many items an async iterator may run ahead of the ``for`` loop consuming it; they cross
-threads in batches of up to this many, which keeps the per-item cost of a sweep low."""
+"""How far an async iterator may run ahead of the ``for`` loop consuming it; items cross threads
+in batches of up to this many, which keeps the per-item cost of a sweep low."""
 
 _live: weakref.WeakSet[Portal] = weakref.WeakSet()
 """Portals not closed yet: closed at interpreter exit if still open."""
 
 _stuck: list[contextlib.ExitStack] = []
-"""Portals whose thread would not stop; kept so that nothing ever joins them (they are daemons)."""
+"""Portals whose thread would not stop, kept so that nothing ever joins it (a daemon thread)."""
 
 
 class Portal:
     """The event loop thread of one blocking client and the :class:`AsyncAmnimo` living in it.
-
     Nothing in the loop refers back to it, so a client dropped without ``close()`` is finalized
-    at once (with a ``ResourceWarning``) and its thread stopped.
-    """
+    at once (with a ``ResourceWarning``) and its thread stopped."""
 
     def __init__(self, factory: Callable[[], AsyncAmnimo]) -> None:
         self._closed = self._stopped = False
         self._close_lock = threading.Lock()
         self._calls: set[concurrent.futures.Future[Any]] = set()
-        self._feeds: set[_Feed[Any]] = set()  # touched in the loop only
+        self._feeds: set[asyncio.Task[None]] = set()  # touched in the loop only
         self._stack = contextlib.ExitStack()
         self._portal = self._stack.enter_context(
             anyio.from_thread.start_blocking_portal("asyncio", name="amnimo-portal")
         )
         try:
-            self._thread, self._loop = self._portal.call(_where_am_i)
+            self._thread, self._loop = self._portal.call(
+                lambda: (threading.current_thread(), asyncio.get_running_loop())
+            )
             self.client: AsyncAmnimo = self._portal.call(factory)
         except BaseException:
             self._closed = self._stopped = True
@@ -83,14 +75,12 @@ class Portal:
         self.description = repr(self.client).replace("AsyncAmnimo", "Amnimo", 1)
         _live.add(self)
 
-    # --- calls ------------------------------------------------------------------------
-
     def run(self, async_fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """``await async_fn(*args, **kwargs)`` in the loop; its result, waited for here."""
+        """``await async_fn(*args, **kwargs)`` in the loop; its result."""
         return self._wait(self._submit(_awaited(async_fn, args, kwargs)))
 
     def call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """``fn(*args, **kwargs)`` run in the loop (where the async client's code runs)."""
+        """``fn(*args, **kwargs)`` in the loop (where all of the async client's code runs)."""
         return self._wait(self._submit(_called(fn, args, kwargs)))
 
     def _submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
@@ -132,20 +122,22 @@ class Portal:
 
         One task of the loop walks the async iterator from start to end (so cancel scopes and
         task groups inside it stay in one task) and hands items over in batches. Leaving the
-        ``for`` loop early (``break``, an exception in its body, ``close()``) cancels that task,
-        which closes the async iterator, before the loop is left.
+        ``for`` loop early (``break``, an exception in its body) cancels that task, which closes
+        the async iterator, before the loop is left.
         """
         feed = self.call(_Feed, iterable, self._feeds)
+        ended = False
         try:
-            while True:
+            while not ended:
                 for item in self.run(feed.take):
                     if isinstance(item, _End):
+                        ended = True
                         if item.error is not None:
                             raise item.error
-                        return
+                        break
                     yield item
         finally:
-            if not self._closed:  # else close() stops every feed
+            if not ended and not self._closed:  # (close() stops every feed)
                 with contextlib.suppress(RuntimeError):  # closed meanwhile
                     self.run(feed.stop)
 
@@ -166,13 +158,6 @@ class Portal:
                 "for itself forever. In async code use the AsyncAmnimo methods with await"
             )
 
-    # --- closing ----------------------------------------------------------------------
-
-    @property
-    def closed(self) -> bool:
-        """Whether the client no longer takes calls."""
-        return self._closed
-
     def close(self) -> None:
         """Cancel the calls in flight, close the async iterators and the connections, stop the
         loop and join its thread; each step within :data:`CLOSE_TIMEOUT` seconds."""
@@ -185,56 +170,45 @@ class Portal:
             try:
                 for future in list(self._calls):
                     future.cancel()  # their callers get RuntimeError at once
-                shutdown = asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)
                 with contextlib.suppress(Exception):  # too slow, or failing: stop the loop anyway
-                    shutdown.result(2 * CLOSE_TIMEOUT)
+                    asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(2 * CLOSE_TIMEOUT)
             finally:
-                self._stop()
+                with contextlib.suppress(RuntimeError):  # the portal is gone already
+                    self._portal.call(self._portal.stop, True)  # its loop cancels what is left, then ends
+                self._thread.join(CLOSE_TIMEOUT)
+                self._stopped = True
+                _live.discard(self)
+            if not self._thread.is_alive():
+                self._stack.close()  # returns at once
+                return
+            _stuck.append(self._stack)  # a task ignores cancellation: leave the daemon thread be
+            message = f"the event loop thread of {self.description} did not stop within {CLOSE_TIMEOUT} s"
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
 
     async def _shutdown(self) -> None:
-        with anyio.move_on_after(CLOSE_TIMEOUT, shield=True):
-            for feed in list(self._feeds):
-                await feed.stop()
+        if feeds := list(self._feeds):
+            for task in feeds:
+                task.cancel()
+            await asyncio.wait(feeds, timeout=CLOSE_TIMEOUT)
         with anyio.move_on_after(CLOSE_TIMEOUT, shield=True):
             await self.client.aclose()
-
-    def _stop(self) -> None:
-        with contextlib.suppress(RuntimeError):  # the portal is gone already
-            self._portal.call(self._portal.stop, True)  # its loop cancels what is left, then ends
-        self._thread.join(CLOSE_TIMEOUT)
-        self._stopped = True
-        _live.discard(self)
-        if self._thread.is_alive():  # a task that ignores cancellation: leave the daemon thread be
-            _stuck.append(self._stack)
-            warnings.warn(
-                f"the event loop thread of {self.description} did not stop within {CLOSE_TIMEOUT} s",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-        else:
-            self._stack.close()  # the thread has ended: returns at once
 
     def abandon(self, why: str) -> None:
         """Close a client its owner forgot to close, with a ResourceWarning."""
         if self._stopped:
             return
         with contextlib.suppress(Exception):
-            warnings.warn(
-                f"unclosed {self.description} ({why}): use `with Amnimo(...) as amnimo:` or call close()",
-                ResourceWarning,
-                source=self,
-                stacklevel=2,
+            message = (
+                f"unclosed {self.description} ({why}): use `with Amnimo(...) as amnimo:` or call close()"
             )
+            warnings.warn(message, ResourceWarning, source=self, stacklevel=2)
         if sys.is_finalizing():
             return  # the daemon thread ends with the interpreter; nothing may block now
         if threading.get_ident() == self._thread.ident:  # cannot wait for ourselves: hand it over
-            threading.Thread(target=self._close_quietly, name="amnimo-portal-closer", daemon=True).start()
+            threading.Thread(target=self.close, name="amnimo-portal-closer", daemon=True).start()
         else:
-            self._close_quietly()
-
-    def _close_quietly(self) -> None:
-        with contextlib.suppress(Exception):
-            self.close()
+            with contextlib.suppress(Exception):
+                self.close()
 
     def __del__(self) -> None:
         if not getattr(self, "_stopped", True):
@@ -249,10 +223,6 @@ def _close_at_exit() -> None:
         portal.abandon("still open at interpreter exit")
 
 
-def _where_am_i() -> tuple[threading.Thread, asyncio.AbstractEventLoop]:
-    return threading.current_thread(), asyncio.get_running_loop()
-
-
 async def _awaited(async_fn: Callable[..., Awaitable[T]], args: Any, kwargs: Any) -> T:
     return await async_fn(*args, **kwargs)
 
@@ -261,30 +231,26 @@ async def _called(fn: Callable[..., T], args: Any, kwargs: Any) -> T:
     return fn(*args, **kwargs)
 
 
-class _End:
-    """The last thing a feed hands over: the end of the async iterator, or its error."""
+class _End(NamedTuple):
+    """What a feed hands over last: the end of the async iterator, or its error."""
 
-    def __init__(self, error: Exception | None = None) -> None:
-        self.error = error
+    error: Exception | None
 
 
 class _Feed(Generic[T]):
-    """Walks one async iterable in a plain asyncio task of the loop (built and used in the loop).
+    """Walks one async iterable in a plain asyncio task of the loop (built and used in the loop),
+    cancelled with one ``Task.cancel()``: an anyio cancel scope would deliver its cancellation
+    again while the walk cleans up (a paginator cancelling its page requests would cancel them
+    a second time while they close their connections)."""
 
-    The task is cancelled with one ``Task.cancel()``, not through an anyio cancel scope, whose
-    cancellation would be delivered again and again while the walk cleans up (a paginator
-    cancelling its page requests would cancel them a second time while they close their
-    connections).
-    """
-
-    def __init__(self, iterable: AsyncIterable[T], feeds: set[_Feed[Any]]) -> None:
+    def __init__(self, iterable: AsyncIterable[T], feeds: set[asyncio.Task[None]]) -> None:
         self._queue: asyncio.Queue[T | _End] = asyncio.Queue(ITEMS_AHEAD)
-        self._feeds = feeds
         self._task = asyncio.get_running_loop().create_task(self._walk(iterable), name="amnimo-iterator")
-        feeds.add(self)
+        feeds.add(self._task)
+        self._task.add_done_callback(feeds.discard)
 
     async def _walk(self, iterable: AsyncIterable[T]) -> None:
-        end = _End()
+        end = _End(None)
         try:
             iterator = aiter(iterable)
             try:
@@ -308,16 +274,14 @@ class _Feed(Generic[T]):
 
     async def stop(self) -> None:
         """Cancel the walk and wait until the async iterator is closed."""
-        self._feeds.discard(self)
         self._task.cancel()
         await asyncio.wait([self._task], timeout=2 * CLOSE_TIMEOUT)
 
 
 class BlockingProxy(Generic[TargetT]):
-    """The blocking twin of an object of the async client: its generated subclasses run the
+    """The blocking twin of an object of the async client. Its generated subclasses run the
     object's coroutine methods in the client's loop and wait, give its async iterators as plain
-    iterators and its async context managers as context managers, and read its plain
-    attributes through, live."""
+    iterators and its async context managers as context managers, and read its attributes."""
 
     _entered: contextlib.AbstractContextManager[Any] | None = None
 
@@ -356,16 +320,9 @@ class BlockingProxy(Generic[TargetT]):
         return f"<BlockingProxy of {self._target!r}>"
 
 
-class SyncNamespace(BlockingProxy[TargetT]):
-    """The blocking twin of an :class:`AsyncAmnimo` namespace (``amnimo.cameras``...)."""
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {self._target!r}>"
-
-
 class BlockingClient(BlockingProxy[AsyncAmnimo]):
-    """What the generated :class:`~amnimo_async.Amnimo` adds to its namespaces and methods: its
-    lifecycle, and :meth:`run`."""
+    """What the generated :class:`~amnimo_async.Amnimo` has besides its namespaces and methods:
+    its lifecycle, and :meth:`run`."""
 
     def __init__(self, portal: Portal) -> None:
         super().__init__(portal, portal.client)
@@ -388,7 +345,7 @@ class BlockingClient(BlockingProxy[AsyncAmnimo]):
     @property
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
-        return self._portal.closed
+        return self._portal._closed
 
     def close(self) -> None:
         """Close the connections and stop the event loop thread; calls still in flight are

@@ -32,7 +32,7 @@ from amnimo_async._models import (
     ThumbnailList,
 )
 from amnimo_async._paginate import ItemT, PageT, Paginator
-from amnimo_async._sync import BlockingClient, BlockingProxy, Portal, SyncNamespace
+from amnimo_async._sync import BlockingClient, BlockingProxy, Portal
 from amnimo_async._tokens import TokenCache
 from amnimo_async._transport import DEFAULT_TIMEOUT
 
@@ -128,7 +128,7 @@ class Amnimo(BlockingClient):
         return SyncInventory(self._portal, value)
 
 
-class SyncAccounts(SyncNamespace[Accounts]):
+class SyncAccounts(BlockingProxy[Accounts]):
     """The account hierarchy."""
 
     def hierarchy(self, account_id: str) -> Account:
@@ -138,7 +138,7 @@ class SyncAccounts(SyncNamespace[Accounts]):
         return self._portal.run(self._target.hierarchy, account_id)
 
 
-class SyncCameras(SyncNamespace[Cameras]):
+class SyncCameras(BlockingProxy[Cameras]):
     """Cameras, their thumbnails and cloud-recording history."""
 
     def list(
@@ -252,7 +252,7 @@ class SyncCameras(SyncNamespace[Cameras]):
         )
 
 
-class SyncStreams(SyncNamespace[Streams]):
+class SyncStreams(BlockingProxy[Streams]):
     """HLS video: start, keep alive, stop."""
 
     def start_hls(
@@ -291,7 +291,7 @@ class SyncStreams(SyncNamespace[Streams]):
         return self._portal.run(self._target.stop_hls, subscription_id, camera_id, request_id)
 
 
-class SyncMediaNamespace(SyncNamespace[MediaNamespace]):
+class SyncMediaNamespace(BlockingProxy[MediaNamespace]):
     """Clips and snapshots."""
 
     def create(
@@ -383,7 +383,7 @@ class SyncMediaNamespace(SyncNamespace[MediaNamespace]):
         )
 
 
-class SyncDevices(SyncNamespace[Devices]):
+class SyncDevices(BlockingProxy[Devices]):
     """Edge devices: their external devices and ports."""
 
     def list_external(self, subscription_id: str, *, page: int = 0, size: int = 10) -> ExternalDevicePage:

@@ -102,7 +102,7 @@ def test_the_declared_attributes_are_exactly_the_derived_ones(clients: tuple[Asy
     for name in declared:
         value = getattr(async_client, name)
         if isinstance(value, Namespace):
-            assert issubclass(hints[name], amnimo_async._sync.SyncNamespace), name
+            assert issubclass(hints[name], amnimo_async._sync.BlockingProxy), name
 
 
 def test_sync_only_names_are_the_lifecycle(clients: tuple[AsyncAmnimo, Amnimo]) -> None:
