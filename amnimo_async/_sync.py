@@ -30,7 +30,8 @@ from ._client import AsyncAmnimo
 P = ParamSpec("P")
 T = TypeVar("T")
 TargetT = TypeVar("TargetT")
-ClientT = TypeVar("ClientT", bound="BlockingClient")
+AsyncT = TypeVar("AsyncT", bound=AsyncAmnimo)
+ClientT = TypeVar("ClientT", bound="BlockingClient[Any]")
 
 POLL_INTERVAL = 0.05
 """Seconds a blocked caller waits at a time, so that Ctrl-C (KeyboardInterrupt) gets through."""
@@ -42,19 +43,19 @@ ITEMS_AHEAD = 100
 """How far an async iterator may run ahead of the ``for`` loop consuming it; items cross threads
 in batches of up to this many, which keeps the per-item cost of a sweep low."""
 
-_live: weakref.WeakSet[Portal] = weakref.WeakSet()
+_live: weakref.WeakSet[Portal[Any]] = weakref.WeakSet()
 """Portals not closed yet: closed at interpreter exit if still open."""
 
 _stuck: list[contextlib.ExitStack] = []
 """Portals whose thread would not stop, kept so that nothing ever joins it (a daemon thread)."""
 
 
-class Portal:
+class Portal(Generic[AsyncT]):
     """The event loop thread of one blocking client and the :class:`AsyncAmnimo` living in it.
     Nothing in the loop refers back to it, so a client dropped without ``close()`` is finalized
     at once (with a ``ResourceWarning``) and its thread stopped."""
 
-    def __init__(self, factory: Callable[[], AsyncAmnimo]) -> None:
+    def __init__(self, factory: Callable[[], AsyncT]) -> None:
         self._closed = self._stopped = False
         self._close_lock = threading.Lock()
         self._calls: set[concurrent.futures.Future[Any]] = set()
@@ -67,7 +68,7 @@ class Portal:
             self._thread, self._loop = self._portal.call(
                 lambda: (threading.current_thread(), asyncio.get_running_loop())
             )
-            self.client: AsyncAmnimo = self._portal.call(factory)
+            self.client: AsyncT = self._portal.call(factory)
         except BaseException:
             self._closed = self._stopped = True
             self._stack.close()
@@ -285,7 +286,7 @@ class BlockingProxy(Generic[TargetT]):
 
     _entered: contextlib.AbstractContextManager[Any] | None = None
 
-    def __init__(self, portal: Portal, target: TargetT) -> None:
+    def __init__(self, portal: Portal[Any], target: TargetT) -> None:
         self._portal = portal
         self._target = target
 
@@ -320,16 +321,16 @@ class BlockingProxy(Generic[TargetT]):
         return f"<BlockingProxy of {self._target!r}>"
 
 
-class BlockingClient(BlockingProxy[AsyncAmnimo]):
+class BlockingClient(BlockingProxy[AsyncT]):
     """What the generated :class:`~amnimo_async.Amnimo` has besides its namespaces and methods:
     its lifecycle, and :meth:`run`."""
 
-    def __init__(self, portal: Portal) -> None:
+    def __init__(self, portal: Portal[AsyncT]) -> None:
         super().__init__(portal, portal.client)
 
     def run(
         self,
-        async_fn: Callable[Concatenate[AsyncAmnimo, P], Awaitable[T]],
+        async_fn: Callable[Concatenate[AsyncT, P], Awaitable[T]],
         /,
         *args: P.args,
         **kwargs: P.kwargs,

@@ -37,7 +37,7 @@ from amnimo_async._tokens import TokenCache
 from amnimo_async._transport import DEFAULT_TIMEOUT
 
 
-class Amnimo(BlockingClient):
+class Amnimo(BlockingClient[AsyncAmnimo]):
     """The amnimo API client for blocking code: :class:`AsyncAmnimo`'s namespaces, methods and
     arguments, each call waiting for its answer.
 

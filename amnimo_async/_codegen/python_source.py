@@ -20,6 +20,7 @@ LINE_LENGTH = 110
 INDENT = "    "
 MISSING: Any = object()
 _PROJECT = Path(__file__).resolve().parents[2]
+_FIRST_PARTY = 2
 
 
 class GenerationError(Exception):
@@ -159,7 +160,7 @@ class Source:
         return None
 
     def _home(self, module: str, name: str) -> tuple[str, str]:
-        """Where ``name`` of ``module`` is defined, following ``from ... import`` within its project."""
+        """Where ``name`` of ``module`` is defined, following ``from ... import`` within this project."""
         for node in self.tree(module).body:
             for statement in [node, *(node.body if isinstance(node, ast.If) else [])]:  # if TYPE_CHECKING:
                 if not isinstance(statement, ast.ImportFrom):
@@ -169,7 +170,7 @@ class Source:
                         package = sys.modules[module].__package__ or ""
                         relative = "." * statement.level + (statement.module or "")
                         source = importlib.util.resolve_name(relative, package)
-                        if source.split(".")[0] != module.split(".")[0] or source not in sys.modules:
+                        if _section(source) != _FIRST_PARTY or source not in sys.modules:
                             return source, alias.name
                         return self._home(source, alias.name)
         return module, name
@@ -204,7 +205,7 @@ def _section(module: str) -> int:
     top = module.split(".")[0]
     if top in sys.stdlib_module_names:
         return 0
-    return 2 if (_PROJECT / top).is_dir() or (_PROJECT / f"{top}.py").is_file() else 1
+    return _FIRST_PARTY if (_PROJECT / top).is_dir() or (_PROJECT / f"{top}.py").is_file() else 1
 
 
 def _member_order(name: str) -> tuple[int, str]:

@@ -135,7 +135,7 @@ class Generator:
         source.imported(BRIDGE, "BlockingClient")
         source.imported(BRIDGE, "Portal")
         source.module("functools")
-        lines = [f"class {self.name}(BlockingClient):", *docstring(self.doc, INDENT), ""]
+        lines = [f"class {self.name}(BlockingClient[{cls.__name__}]):", *docstring(self.doc, INDENT), ""]
         assigned, passthrough = ["super().__init__(Portal(factory))"], []
         for attribute, (annotation, module) in self.source.attributes(cls).items():
             value = source.lookup(annotation, module)
