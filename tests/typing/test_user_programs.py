@@ -69,7 +69,8 @@ def test_each_mistake_is_an_error_on_its_line(errors: Errors) -> None:
     assert len(expected) == 25
     reported = errors["mistakes.py"]
     for number, text in expected.items():
-        assert any(text in message for message in reported.get(number, [])), (number, text, reported.get(number))
+        messages = reported.get(number, [])
+        assert any(text in message for message in messages), (number, text, messages)
     assert set(reported) == set(expected)  # and nothing else
 
 
@@ -93,14 +94,8 @@ def used_in(function: str) -> set[str]:
     """``x.y`` for every ``amnimo.x.y`` and ``amnimo.x`` the named function of uses_both.py uses."""
     tree = ast.parse((PROGRAMS / "uses_both.py").read_text())
     (definition,) = (node for node in tree.body if getattr(node, "name", None) == function)
-    used = set()
-    for node in ast.walk(definition):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "amnimo":
-            used.add(node.attr)
-        inner = node.value if isinstance(node, ast.Attribute) else None
-        if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name) and inner.value.id == "amnimo":
-            used.add(f"{inner.attr}.{node.attr}")  # type: ignore[union-attr]
-    return used
+    chains = (ast.unparse(node) for node in ast.walk(definition) if isinstance(node, ast.Attribute))
+    return {match[1] for chain in chains if (match := re.fullmatch(r"amnimo\.(\w+(\.\w+)?)", chain))}
 
 
 @pytest.mark.parametrize("function", ["blocking", "awaited"])
