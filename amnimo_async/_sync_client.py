@@ -14,9 +14,9 @@ from typing import Any, Generic, Literal
 
 import httpx
 
-from amnimo_async._client import Accounts, AsyncAmnimo, Cameras, Devices, MediaNamespace, Streams
-from amnimo_async._inventory import Inventory, InventoryRecord, InventorySummary, Kind, Progress
-from amnimo_async._models import (
+from ._client import Accounts, AsyncAmnimo, Cameras, Devices, MediaNamespace, Streams
+from ._inventory import Inventory, InventoryRecord, InventorySummary, Kind, Progress
+from ._models import (
     Account,
     Camera,
     CameraPage,
@@ -31,10 +31,10 @@ from amnimo_async._models import (
     PortOperationResult,
     ThumbnailList,
 )
-from amnimo_async._paginate import ItemT, PageT, Paginator
-from amnimo_async._sync import BlockingClient, BlockingProxy, Portal
-from amnimo_async._tokens import TokenCache
-from amnimo_async._transport import DEFAULT_TIMEOUT
+from ._paginate import ItemT, PageT, Paginator
+from ._sync import BlockingClient, BlockingProxy, Portal
+from ._tokens import TokenCache
+from ._transport import DEFAULT_TIMEOUT
 
 
 class Amnimo(BlockingClient[AsyncAmnimo]):

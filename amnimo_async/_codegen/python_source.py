@@ -21,6 +21,7 @@ INDENT = "    "
 MISSING: Any = object()
 _PROJECT = Path(__file__).resolve().parents[2]
 _FIRST_PARTY = 2
+_LOCAL = 3
 
 
 class GenerationError(Exception):
@@ -30,7 +31,8 @@ class GenerationError(Exception):
 class Source:
     """The names a generated module uses, imported from the module that defines each."""
 
-    def __init__(self) -> None:
+    def __init__(self, package: str | None = None) -> None:
+        self._package = package  # the generated module's: imports from inside it are relative
         self._modules: dict[str, str] = {}  # local name -> module
         self._names: dict[str, tuple[str, str]] = {}  # local name -> (module, its name there)
         self._trees: dict[str, ast.Module] = {}
@@ -90,7 +92,11 @@ class Source:
         self.imported(home, original, name)
 
     def module(self, module: str, local: str | None = None) -> None:
-        self._claim(local or module, module, self._modules)
+        parent, _, name = module.rpartition(".")
+        if self._relative(parent) is not None and local == name:
+            self.imported(parent, name)  # from .parent import name
+        else:
+            self._claim(local or module, module, self._modules)
 
     def imported(self, module: str, name: str, local: str | None = None) -> None:
         self._claim(local or name, (module, name), self._names)
@@ -99,6 +105,13 @@ class Source:
         if self._modules.get(local, self._names.get(local, value)) != value:
             raise GenerationError(f"two different things would be imported as {local!r}")
         table[local] = value
+
+    def _relative(self, module: str) -> str | None:
+        """``module`` as imported relatively from the generated module's package, if it is inside."""
+        package = self._package
+        if package and (module == package or module.startswith(f"{package}.")):
+            return "." + module[len(package) + 1 :]
+        return None
 
     def lookup(self, node: str | ast.expr, module: str) -> Any:
         """The object a (dotted) name of ``module`` stands for, or :data:`MISSING`."""
@@ -189,8 +202,9 @@ class Source:
                 f"import {module}" if local == module else f"import {module} as {local}"
             )
         for local, (module, name) in self._names.items():
-            froms = sections.setdefault(_section(module), (set(), {}))[1]
-            froms.setdefault(module, set()).add(name if local == name else f"{name} as {local}")
+            relative = self._relative(module)
+            froms = sections.setdefault(_LOCAL if relative else _section(module), (set(), {}))[1]
+            froms.setdefault(relative or module, set()).add(name if local == name else f"{name} as {local}")
         lines: list[str] = []
         for _, (straight, froms) in sorted(sections.items()):
             lines += ["", *sorted(straight, key=str.lower)]

@@ -54,6 +54,7 @@ __all__ = ["GenerationError", "main", "render"]
 COMMAND = "python -m amnimo_async._codegen.sync_surface"
 TARGET = Path(__file__).resolve().parents[1] / "_sync_client.py"
 BRIDGE = "amnimo_async._sync"
+PACKAGE = "amnimo_async"
 ASYNC_ONLY = frozenset({"aclose", "transport"})
 """Public names of the async client with no blocking twin (``close()`` replaces ``aclose()``)."""
 
@@ -109,9 +110,9 @@ class Result(NamedTuple):
 class Generator:
     """Renders the blocking twin of an async client class and of everything it returns."""
 
-    def __init__(self, client: type, name: str, doc: str) -> None:
+    def __init__(self, client: type, name: str, doc: str, package: str | None) -> None:
         self.client, self.name, self.doc = client, name, doc
-        self.source = Source()
+        self.source = Source(package)
         self.twins: dict[type, str] = {}  # async class -> its blocking twin's name, as found
 
     def render(self, module_doc: str) -> str:
@@ -423,10 +424,16 @@ def _operation_doc(endpoint: Endpoint[Any, Any]) -> str | None:
 
 
 def render(
-    client: type = AsyncAmnimo, name: str = "Amnimo", doc: str = AMNIMO_DOC, module_doc: str = MODULE_DOC
+    client: type = AsyncAmnimo,
+    name: str = "Amnimo",
+    doc: str = AMNIMO_DOC,
+    module_doc: str = MODULE_DOC,
+    *,
+    package: str | None = None,
 ) -> str:
-    """The source of the blocking twin of the async ``client`` class, its namespaces and results."""
-    return Generator(client, name, doc).render(module_doc)
+    """The source of the blocking twin of the async ``client`` class, its namespaces and results;
+    imports from inside ``package`` (the generated module's) are relative."""
+    return Generator(client, name, doc, package).render(module_doc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -435,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale; write nothing")
     options = parser.parse_args(argv)
-    text = render()
+    text = render(package=PACKAGE)
     current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
     if current == text:
         return 0
