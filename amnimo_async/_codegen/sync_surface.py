@@ -20,6 +20,9 @@ read where the objects do not say enough (instance attributes, where names come 
   ``AbstractContextManager[X]``.
 
 Anything else async stops it with a :class:`GenerationError` saying what to change.
+
+The package imports the generated file, so the generator runs only while the checked-in one
+still imports: after renaming a bridge name it uses, rename it there by hand too, then rerun.
 """
 
 from __future__ import annotations
@@ -142,11 +145,10 @@ class Generator:
             value = source.lookup(annotation, module)
             if attribute in ASYNC_ONLY:
                 continue
-            if isinstance(value, type) and issubclass(value, Namespace):
-                lines.append(f"{INDENT}{attribute}: {self._twin(value)}")
-                assigned.append(
-                    f"self.{attribute} = {self._twin(value)}(self._portal, self._target.{attribute})"
-                )
+            if isinstance(value, type) and issubclass(value, Namespace):  # built once, with the client
+                twin = self._twin(value)
+                lines.append(f"{INDENT}{attribute}: {twin}")
+                assigned.append(f"self.{attribute} = {twin}(self._portal, self._target.{attribute})")
             else:
                 passthrough += ["", *self._property(attribute, annotation, module, None)]
         lines += ["", *_def("__init__", signature, "None")]
@@ -168,13 +170,12 @@ class Generator:
         source.name(cls.__name__, module)
         source.imported(BRIDGE, "BlockingProxy")
         variables = [variable.__name__ for variable in getattr(cls, "__parameters__", ())]
-        for variable in variables:
-            source.name(variable, module)
-        bases = f"BlockingProxy[{cls.__name__}[{', '.join(variables)}]], Generic[{', '.join(variables)}]"
-        if variables:
+        bases = f"BlockingProxy[{cls.__name__}]"
+        if variables:  # a generic class (Paginator[ItemT, PageT]): so is its twin
+            for variable in variables:
+                source.name(variable, module)
             source.imported("typing", "Generic")
-        else:
-            bases = f"BlockingProxy[{cls.__name__}]"
+            bases = f"BlockingProxy[{cls.__name__}[{', '.join(variables)}]], Generic[{', '.join(variables)}]"
         lines = [f"class {self.twins[cls]}({bases}):", *docstring(vars(cls).get("__doc__"), INDENT)]
         attributes = self.source.attributes(cls)
         for attribute, (annotation, where) in attributes.items():
