@@ -1,11 +1,10 @@
-"""The bridge under :class:`~amnimo_async.Amnimo` (whose typed classes ``_sync_client.py`` holds,
-generated): an event loop in a background thread, and blocking calls into it.
+"""The bridge under :class:`~amnimo_async.Amnimo` (the typed classes of ``_sync_client.py``): an
+event loop in a background thread, and blocking calls into it.
 
 An anyio blocking portal (asyncio backend: the rate limiter is asyncio-only) starts the loop in
 its thread, builds the :class:`AsyncAmnimo` there and stops it. A blocking call starts a task in
 that loop (one thread hop each way) and waits in short steps, so that Ctrl-C gets through at once
-and cancels it. Nothing below this
-module knows about threads.
+and cancels it. Nothing below this module knows about threads.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Python source for code generators: reading what objects do not tell (where a name is defined,
 a class's instance attributes and their types), and writing the way ruff formats (imports sorted
-as its isort sorts them, bracketed lists, docstrings, literals), so that generated code passes
-``ruff format --check`` unchanged.
+as its isort sorts them, bracketed lists, docstrings, literals), so that what a generator
+writes passes ``ruff format --check`` unchanged.
 """
 
 from __future__ import annotations
