@@ -76,7 +76,9 @@ from ._paginate import Paginator as Paginator
 from ._ratelimit import RateLimiter as RateLimiter
 from ._response import Response as Response
 from ._retry import RetryPolicy as RetryPolicy
-from ._sync import Amnimo as Amnimo
+from ._sync_client import Amnimo as Amnimo
+from ._sync_client import SyncInventory as SyncInventory
+from ._sync_client import SyncPaginator as SyncPaginator
 from ._tokens import InMemoryTokenCache as InMemoryTokenCache
 from ._tokens import Token as Token
 from ._tokens import TokenCache as TokenCache

@@ -15,6 +15,10 @@ same way). What separates the sync client from the first is the SDK's own cost; 
 separates that from the async row is the machine's (two thread wake-ups and GIL hand-overs per
 call, and the request running on a thread that was just woken).
 
+To compare bridges side by side in one run, set ``AMNIMO_SYNC_BASELINE`` to the ``_sync.py`` of
+another checkout (``/work/main/amnimo_async/_sync.py``, say): its ``Amnimo`` is loaded over this
+checkout's async client and measured in the same interleaved rounds, as one more row.
+
 Run: ``python -m benchmarks sync_overhead`` (or ``nox -s bench``).
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import os
 import threading
 import time
@@ -56,6 +61,22 @@ ASYNC_ROW = "`await amnimo.cameras.get(...)` (AsyncAmnimo, caller's loop)"
 SYNC_ROW = "`amnimo_sync.cameras.get(...)` (Amnimo, loop thread)"
 HOP_REQUEST_ROW = "the same call sent to a plain loop thread (`run_coroutine_threadsafe`)"
 HOP_ROW = "bare thread hop (empty coroutine to an idle loop thread)"
+BASELINE_ROW = "`amnimo_sync.cameras.get(...)` (Amnimo of `AMNIMO_SYNC_BASELINE`'s bridge)"
+
+
+def _baseline_amnimo() -> type[Any] | None:
+    """The ``Amnimo`` of the bridge named by ``AMNIMO_SYNC_BASELINE``, over this checkout's async
+    client (its relative imports resolve in this package), or ``None``."""
+    path = os.environ.get("AMNIMO_SYNC_BASELINE")
+    if not path:
+        return None
+    spec = importlib.util.spec_from_file_location("amnimo_async._sync_baseline", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"AMNIMO_SYNC_BASELINE: no Python module at {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    baseline: type[Any] = module.Amnimo
+    return baseline
 
 
 async def _nothing() -> None:
@@ -85,6 +106,13 @@ def measure(*, n: int, rounds: int, warmup: int) -> tuple[dict[str, list[float]]
     amnimo = loop.run_until_complete(_open(async_http))  # built in the loop it will run in
     in_thread = _in(idle_loop, _open(hop_http))
     amnimo_sync = Amnimo(*CREDENTIALS, base_url=BASE_URL, http_client=sync_http, rate=None)
+    baseline_class = _baseline_amnimo()
+    baseline_http = mock_client(camera_body())
+    baseline = (
+        None
+        if baseline_class is None
+        else baseline_class(*CREDENTIALS, base_url=BASE_URL, http_client=baseline_http, rate=None)
+    )
     try:
         for camera in (
             loop.run_until_complete(amnimo.cameras.get(SUBSCRIPTION_ID, CAMERA_ID)),
@@ -115,18 +143,30 @@ def measure(*, n: int, rounds: int, warmup: int) -> tuple[dict[str, list[float]]
             for _ in range(count):
                 _in(idle_loop, _nothing())
 
-        contenders: Mapping[str, SyncRun] = {
+        contenders: dict[str, SyncRun] = {
             ASYNC_ROW: run_async,
             SYNC_ROW: run_sync,
             HOP_REQUEST_ROW: hop_request,
             HOP_ROW: hop,
         }
+        if baseline is not None:
+            check(baseline.cameras.get(SUBSCRIPTION_ID, CAMERA_ID).id == CAMERA_ID, "the baseline works")
+
+            def run_baseline(count: int) -> None:
+                get = baseline.cameras.get
+                for _ in range(count):
+                    get(SUBSCRIPTION_ID, CAMERA_ID)
+
+            contenders[BASELINE_ROW] = run_baseline
         samples = interleave(contenders, n=n, rounds=rounds, warmup=warmup)
         token_calls = amnimo.transport.stats.token_calls + amnimo_sync.run(_token_calls)
         token_calls += in_thread.transport.stats.token_calls
     finally:
         amnimo_sync.run(_aclose, sync_http)
         amnimo_sync.close()
+        if baseline is not None:
+            baseline.run(_aclose, baseline_http)
+            baseline.close()
         loop.run_until_complete(amnimo.aclose())
         loop.run_until_complete(async_http.aclose())
         loop.close()
@@ -164,7 +204,7 @@ def _rows(samples: Mapping[str, list[float]], placement: str) -> list[list[str]]
     return comparison_rows(
         samples,
         baseline=ASYNC_ROW,
-        compared=(SYNC_ROW, HOP_REQUEST_ROW),
+        compared=(SYNC_ROW, HOP_REQUEST_ROW, BASELINE_ROW),
         scale=1_000,
         digits=1,
         per=lambda ns: f"{1e9 / ns:,.0f}",
@@ -212,6 +252,9 @@ def main() -> None:
             f" (the baseline of a background-thread design here), so the SDK's own share is {own_us:+.1f} µs;"
             f" the bare thread hop alone: {median(samples[HOP_ROW]) / 1_000:.1f} µs"
         )
+        if BASELINE_ROW in samples:
+            versus = paired_difference(sync_ns, samples[BASELINE_ROW]) / 1_000
+            print(f"- {placement}: this bridge against the baseline's: {versus:+.1f} µs/call (paired)")
     print(
         "- the overhead is the hop into a loop thread and back: two thread wake-ups and GIL hand-overs"
         " per call, and the request running on a thread that was just woken (colder caches). Across"

@@ -1,9 +1,12 @@
-"""The code generator: ``openapi.yaml`` -> the operation table and the enums (checked-in Python).
+"""Code generators: each writes checked-in Python from the package's own sources.
 
-``python -m amnimo_async._codegen`` writes ``amnimo_async/_operations.py`` and
-``amnimo_async/_enums.py``; ``--check`` only says whether they are current (exit 1 if not).
-A development tool (it needs PyYAML and ruff): the package never imports it at run time, and
-the wheel leaves it out.
+- ``python -m amnimo_async._codegen``: ``openapi.yaml`` -> ``_operations.py`` (the operation table)
+  and ``_enums.py``.
+- ``python -m amnimo_async._codegen.sync_surface``: ``AsyncAmnimo`` -> ``_sync_client.py`` (the
+  typed blocking client).
+
+``--check`` only says whether the files are current (exit 1 if not). Development tools (they need
+PyYAML and ruff): the package never imports them at run time, and the wheel leaves them out.
 """
 
 from ._generate import GENERATED, generate, stale

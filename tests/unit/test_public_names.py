@@ -33,6 +33,8 @@ STABLE = {
 }  # fmt: skip
 # Added for the command line, which uses only the public package.
 ADDED = {"TokenUsage", "default_cache_directory", "status_error_class", "structure", "unstructure"}
+# The typed sync client's paginator and inventory, for users' annotations.
+ADDED |= {"SyncInventory", "SyncPaginator"}
 
 
 def public_bindings() -> dict[str, ast.stmt]:

@@ -1,0 +1,1 @@
+"""Type-checking tests: user programs checked with mypy --strict."""

@@ -1,0 +1,1 @@
+"""User programs for the typing tests (read by mypy, never run)."""
