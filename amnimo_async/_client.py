@@ -12,14 +12,15 @@ import httpx
 
 from ._arguments import integer
 from ._batch import get_many_cameras
+from ._default_token_cache import default_token_cache
 from ._endpoint import ClientLike, Endpoint
 from ._errors import ConfigurationError, ValidationError
 from ._inventory import DEFAULT_CONCURRENCY, KINDS, Inventory, Kind, Progress
 from ._models import Media
 from ._paginate import MEDIA_PAGE_SIZE, iterate_cameras, iterate_external_devices, iterate_media
-from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter
+from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, Limiter, RateLimiter
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from ._tokens import DEFAULT_REFRESH_MARGIN, InMemoryTokenCache, TokenCache
+from ._tokens import DEFAULT_REFRESH_MARGIN, TokenCache
 from ._transport import DEFAULT_TIMEOUT, Credentials, Transport
 from .api.accounts import get_hierarchy
 from .api.auth import issue_token
@@ -186,7 +187,12 @@ class AsyncAmnimo:
 
     Credentials and base URL fall back to ``AMNIMO_CLIENT_ID``, ``AMNIMO_SECRET_KEY`` and
     ``AMNIMO_BASE_URL``. Every call, token calls included, shares one rate limiter (by default the
-    API's documented bucket: ``rate`` 5 requests/s, ``burst`` 20) and one token.
+    API's documented bucket: ``rate`` 5 requests/s, ``burst`` 20; ``rate_limiter`` replaces it
+    with any :class:`~amnimo_async._ratelimit.Limiter`, such as one a fleet shares) and one token.
+
+    Tokens outlive the process (the API allows 1,000 token calls a month): without
+    ``token_cache``, ``AMNIMO_TOKEN_CACHE`` chooses (``memory``, a directory, or a ``redis://``
+    URL), else a :class:`FileTokenCache` in the user cache directory when it is writable.
     """
 
     def __init__(
@@ -202,6 +208,7 @@ class AsyncAmnimo:
         token_cache: TokenCache | None = None,
         http_client: httpx.AsyncClient | None = None,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        rate_limiter: Limiter | None = None,
     ) -> None:
         client_id = client_id or os.environ.get("AMNIMO_CLIENT_ID")
         secret_key = secret_key or os.environ.get("AMNIMO_SECRET_KEY")
@@ -222,12 +229,24 @@ class AsyncAmnimo:
             )
         integer("burst", burst, minimum=1)
         integer("max_retries", max_retries, minimum=0)
+        if rate_limiter is not None and not _is_limiter(rate_limiter):
+            raise ValidationError(
+                "rate_limiter",
+                "must be a rate limiter with async acquire() and async slow_down(pause, granted_at=None) "
+                f"methods, or None, got {type(rate_limiter).__name__}",
+            )
+        if token_cache is not None and not isinstance(token_cache, TokenCache):
+            raise ValidationError(
+                "token_cache",
+                "must be a token cache with load, store, clear and lock methods, or None, "
+                f"got {type(token_cache).__name__}",
+            )
         self.transport = Transport(
             base_url=base_url,
             credentials=Credentials(client_id, secret_key),
             fetch_grant=lambda: issue_token.asyncio(self),
-            token_cache=token_cache if token_cache is not None else InMemoryTokenCache(),
-            limiter=RateLimiter(rate, burst),
+            token_cache=token_cache if token_cache is not None else default_token_cache(),
+            limiter=rate_limiter if rate_limiter is not None else RateLimiter(rate, burst),
             retry=RetryPolicy(max_retries=max_retries),
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             http_client=http_client,
@@ -272,3 +291,10 @@ class AsyncAmnimo:
     def __repr__(self) -> str:
         transport = self.transport
         return f"<AsyncAmnimo base_url={transport.base_url!r} client_id={transport.credentials.client_id!r}>"
+
+
+def _is_limiter(value: object) -> bool:
+    """Whether ``value`` has the :class:`Limiter` protocol's methods, both coroutine functions."""
+    return isinstance(value, Limiter) and all(
+        inspect.iscoroutinefunction(getattr(value, name)) for name in ("acquire", "slow_down")
+    )

@@ -45,7 +45,7 @@ import httpx
 from anyio.streams.memory import MemoryObjectReceiveStream
 
 from ._client import AsyncAmnimo, Namespace
-from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE
+from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, Limiter
 from ._retry import DEFAULT_MAX_RETRIES
 from ._tokens import DEFAULT_REFRESH_MARGIN, TokenCache
 from ._transport import DEFAULT_TIMEOUT
@@ -597,6 +597,7 @@ class Amnimo:
         token_cache: TokenCache | None = None,
         http_client: httpx.AsyncClient | None = None,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        rate_limiter: Limiter | None = None,
     ) -> None:
         self._portal = _Portal(
             functools.partial(
@@ -611,6 +612,7 @@ class Amnimo:
                 token_cache=token_cache,
                 http_client=http_client,
                 refresh_margin=refresh_margin,
+                rate_limiter=rate_limiter,
             )
         )
         client = self._portal.client
