@@ -52,7 +52,7 @@ async def two_runs(api: FakeAPI) -> list[TokenCache]:
     for _ in range(2):
         async with default_client(api) as amnimo:
             await amnimo.cameras.list(SUB)
-            caches.append(amnimo.transport.tokens._cache)
+            caches.append(amnimo.transport.tokens.cache)
     return caches
 
 
@@ -137,7 +137,7 @@ async def test_a_redis_url_goes_to_the_redis_cache_with_the_file_cache_behind_it
     monkeypatch.setitem(sys.modules, choice.REDIS_MODULE, module)
     monkeypatch.setenv("AMNIMO_TOKEN_CACHE", url)
     async with AsyncAmnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL) as amnimo:
-        assert isinstance(amnimo.transport.tokens._cache, RedisTokenCache)
+        assert isinstance(amnimo.transport.tokens.cache, RedisTokenCache)
     [(asked, fallback)] = built
     assert asked == url
     assert isinstance(fallback, FileTokenCache)
@@ -174,7 +174,7 @@ def test_no_home_at_all_keeps_tokens_in_memory_with_a_warning(
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
     amnimo = AsyncAmnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL)
-    assert isinstance(amnimo.transport.tokens._cache, InMemoryTokenCache)
+    assert isinstance(amnimo.transport.tokens.cache, InMemoryTokenCache)
     [warning] = amnimo_warnings(caplog)
     assert "home directory" in warning
 
@@ -187,13 +187,13 @@ def test_an_explicit_token_cache_wins_over_the_environment(
     monkeypatch.setenv("AMNIMO_TOKEN_CACHE", str(not_a_directory))  # would be refused if consulted
     cache = InMemoryTokenCache()
     amnimo = AsyncAmnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL, token_cache=cache)
-    assert amnimo.transport.tokens._cache is cache
+    assert amnimo.transport.tokens.cache is cache
 
 
 def test_the_blocking_client_chooses_the_same_way(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AMNIMO_TOKEN_CACHE", str(tmp_path / "sync-tokens"))
     with Amnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL) as amnimo:
-        cache = amnimo._portal.client.transport.tokens._cache
+        cache = amnimo._portal.client.transport.tokens.cache
     assert isinstance(cache, FileTokenCache)
     assert cache.directory == tmp_path / "sync-tokens"
 
