@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from amnimo_async import Amnimo, AsyncAmnimo, Camera
+from amnimo_async import Amnimo, AsyncAmnimo, Camera, InMemoryTokenCache
 
 from ._util import (
     COMMAND,
@@ -63,8 +63,11 @@ async def _nothing() -> None:
 
 
 async def _open(http: httpx.AsyncClient) -> AsyncAmnimo:
-    """An AsyncAmnimo over ``http``, limiter off, built in the loop that will run it."""
-    return AsyncAmnimo(*CREDENTIALS, base_url=BASE_URL, http_client=http, rate=None)
+    """An AsyncAmnimo over ``http``, limiter off, its own token in memory, built in the loop that
+    will run it."""
+    return AsyncAmnimo(
+        *CREDENTIALS, base_url=BASE_URL, http_client=http, rate=None, token_cache=InMemoryTokenCache()
+    )
 
 
 def _in(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T]) -> T:
@@ -84,7 +87,9 @@ def measure(*, n: int, rounds: int, warmup: int) -> tuple[dict[str, list[float]]
 
     amnimo = loop.run_until_complete(_open(async_http))  # built in the loop it will run in
     in_thread = _in(idle_loop, _open(hop_http))
-    amnimo_sync = Amnimo(*CREDENTIALS, base_url=BASE_URL, http_client=sync_http, rate=None)
+    amnimo_sync = Amnimo(
+        *CREDENTIALS, base_url=BASE_URL, http_client=sync_http, rate=None, token_cache=InMemoryTokenCache()
+    )
     try:
         for camera in (
             loop.run_until_complete(amnimo.cameras.get(SUBSCRIPTION_ID, CAMERA_ID)),
