@@ -61,9 +61,10 @@ def redis_token_cache(url: str, *, fallback: Callable[[], TokenCache]) -> TokenC
     try:
         module = importlib.import_module(REDIS_MODULE)
     except ImportError:
+        # The URL is not repeated: it may hold a password.
         raise ConfigurationError(
-            f"{ENVIRONMENT_VARIABLE} is a Redis URL, and a token cache on Redis needs the [redis] "
-            "extra: pip install 'amnimo-async[redis]'"
+            "a token cache on Redis needs the [redis] extra: pip install 'amnimo-async[redis]' "
+            f"(or choose another cache: token_cache=, or {ENVIRONMENT_VARIABLE}={MEMORY} or a directory)"
         ) from None
     cache: TokenCache = module.RedisTokenCache.from_url(url, fallback=fallback())
     return cache

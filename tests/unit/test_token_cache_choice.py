@@ -114,10 +114,11 @@ def test_a_directory_that_cannot_be_one_is_refused_when_the_client_is_built(
 
 def test_a_redis_url_without_the_redis_extra_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, choice.REDIS_MODULE, None)  # None in sys.modules: not importable
-    monkeypatch.setenv("AMNIMO_TOKEN_CACHE", REDIS_URL)
+    monkeypatch.setenv("AMNIMO_TOKEN_CACHE", "redis://:hunter2-password@127.0.0.1:6379/0")
     with pytest.raises(ConfigurationError) as info:
         AsyncAmnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL)
     assert "[redis]" in str(info.value)
+    assert "hunter2" not in str(info.value)
 
 
 @pytest.mark.parametrize("url", [REDIS_URL, "rediss://cache.example:6380/1", "unix:///run/redis.sock"])
