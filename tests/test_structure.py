@@ -56,8 +56,12 @@ def imported(module: str, path: Path, known: set[str]) -> set[str]:
                 source = ".".join([*base, *([node.module] if node.module else [])])
             else:
                 source = node.module or ""
-            found.add(source)
-            found.update(f"{source}.{alias.name}" for alias in node.names)  # submodules imported by name
+            submodules = {f"{source}.{alias.name}" for alias in node.names} & known
+            found.update(submodules)
+            # ``from <own package> import <submodule>`` does not run the package's __init__ again
+            # (it is already running, or done); anything else it names is the __init__'s own.
+            if not (module.startswith(f"{source}.") and len(submodules) == len(node.names)):
+                found.add(source)
     return {name for name in found if name in known and name != module}
 
 
@@ -250,6 +254,20 @@ def test_the_checker_finds_a_cycle_and_names_it(
     tmp_path: Path, files: dict[str, str], cycle: list[str]
 ) -> None:
     assert cycles(import_graph(make_package(tmp_path, files))) == [cycle]
+
+
+def test_a_package_importing_its_submodules_which_import_each_other_by_name_is_no_cycle(
+    tmp_path: Path,
+) -> None:
+    files = {"__init__.py": "from ._a import A\n", "_a.py": "from . import _b\n", "_b.py": "B = 1\n"}
+    graph = import_graph(make_package(tmp_path, files))
+    assert graph["pkg._a"] == {"pkg._b"}
+    assert cycles(graph) == []
+
+
+def test_a_submodule_taking_a_name_from_its_package_init_is_a_cycle(tmp_path: Path) -> None:
+    files = {"__init__.py": "from ._a import A\nVERSION = 1\n", "_a.py": "from . import VERSION\n"}
+    assert cycles(import_graph(make_package(tmp_path, files))) == [["pkg", "pkg._a", "pkg"]]
 
 
 def test_the_checker_finds_no_cycle_in_a_straight_chain(tmp_path: Path) -> None:
