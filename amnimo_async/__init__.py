@@ -8,131 +8,87 @@
         root = await amnimo.accounts.hierarchy(account_id)
 """
 
-from ._client import DEFAULT_BASE_URL, AsyncAmnimo
-from ._errors import (
-    AmnimoError,
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseValidationError,
-    ServerError,
-    ValidationError,
-)
-from ._file_cache import FileTokenCache
-from ._inventory import Inventory, InventoryRecord, InventorySummary, Progress, SweepError
-from ._models import (
-    Account,
-    ActivationStatus,
-    Camera,
-    CameraPage,
-    CameraStatus,
-    CameraThumbnail,
-    DeviceExternalDevices,
-    ErrorDetail,
-    ExternalDevice,
-    ExternalDeviceList,
-    ExternalDevicePage,
-    ExternalDeviceStatus,
-    HistorySpan,
-    HlsResult,
-    HlsSession,
-    LinkStatus,
-    ListSummary,
-    Media,
-    MediaCategory,
-    MediaMeta,
-    MediaSource,
-    MediaStatus,
-    MediaType,
-    MediaUser,
-    PageSummary,
-    Peripheral,
-    PeripheralList,
-    PortAction,
-    PortOperationResult,
-    RecordingStatus,
-    SortDirection,
-    Thumbnail,
-    ThumbnailList,
-    TokenGrant,
-)
-from ._paginate import Paginator
-from ._ratelimit import RateLimiter
-from ._response import Response
-from ._retry import RetryPolicy
-from ._sync import Amnimo
-from ._tokens import InMemoryTokenCache, Token, TokenCache
+from types import ModuleType as _ModuleType
+
+# The public names, each once: ``import X as X`` is an explicit re-export for mypy --strict and
+# pyright; ``__all__`` is derived from these imports at the end.
+from ._client import DEFAULT_BASE_URL as DEFAULT_BASE_URL
+from ._client import AsyncAmnimo as AsyncAmnimo
+from ._converter import structure as structure
+from ._converter import unstructure as unstructure
+from ._errors import AmnimoError as AmnimoError
+from ._errors import APIConnectionError as APIConnectionError
+from ._errors import APIStatusError as APIStatusError
+from ._errors import APITimeoutError as APITimeoutError
+from ._errors import AuthenticationError as AuthenticationError
+from ._errors import BadRequestError as BadRequestError
+from ._errors import ConfigurationError as ConfigurationError
+from ._errors import NotFoundError as NotFoundError
+from ._errors import PermissionDeniedError as PermissionDeniedError
+from ._errors import RateLimitError as RateLimitError
+from ._errors import ResponseValidationError as ResponseValidationError
+from ._errors import ServerError as ServerError
+from ._errors import ValidationError as ValidationError
+from ._errors import status_error_class as status_error_class
+from ._file_cache import FileTokenCache as FileTokenCache
+from ._file_cache import TokenUsage as TokenUsage
+from ._file_cache import default_cache_directory as default_cache_directory
+from ._inventory import Inventory as Inventory
+from ._inventory import InventoryRecord as InventoryRecord
+from ._inventory import InventorySummary as InventorySummary
+from ._inventory import Progress as Progress
+from ._inventory import SweepError as SweepError
+from ._models import Account as Account
+from ._models import ActivationStatus as ActivationStatus
+from ._models import Camera as Camera
+from ._models import CameraPage as CameraPage
+from ._models import CameraStatus as CameraStatus
+from ._models import CameraThumbnail as CameraThumbnail
+from ._models import DeviceExternalDevices as DeviceExternalDevices
+from ._models import ErrorDetail as ErrorDetail
+from ._models import ExternalDevice as ExternalDevice
+from ._models import ExternalDeviceList as ExternalDeviceList
+from ._models import ExternalDevicePage as ExternalDevicePage
+from ._models import ExternalDeviceStatus as ExternalDeviceStatus
+from ._models import HistorySpan as HistorySpan
+from ._models import HlsResult as HlsResult
+from ._models import HlsSession as HlsSession
+from ._models import LinkStatus as LinkStatus
+from ._models import ListSummary as ListSummary
+from ._models import Media as Media
+from ._models import MediaCategory as MediaCategory
+from ._models import MediaMeta as MediaMeta
+from ._models import MediaSource as MediaSource
+from ._models import MediaStatus as MediaStatus
+from ._models import MediaType as MediaType
+from ._models import MediaUser as MediaUser
+from ._models import PageSummary as PageSummary
+from ._models import Peripheral as Peripheral
+from ._models import PeripheralList as PeripheralList
+from ._models import PortAction as PortAction
+from ._models import PortOperationResult as PortOperationResult
+from ._models import RecordingStatus as RecordingStatus
+from ._models import SortDirection as SortDirection
+from ._models import Thumbnail as Thumbnail
+from ._models import ThumbnailList as ThumbnailList
+from ._models import TokenGrant as TokenGrant
+from ._paginate import Paginator as Paginator
+from ._ratelimit import RateLimiter as RateLimiter
+from ._response import Response as Response
+from ._retry import RetryPolicy as RetryPolicy
+from ._sync import Amnimo as Amnimo
+from ._tokens import InMemoryTokenCache as InMemoryTokenCache
+from ._tokens import Token as Token
+from ._tokens import TokenCache as TokenCache
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "APIConnectionError",
-    "APIStatusError",
-    "APITimeoutError",
-    "Account",
-    "ActivationStatus",
-    "Amnimo",
-    "AmnimoError",
-    "AsyncAmnimo",
-    "AuthenticationError",
-    "BadRequestError",
-    "Camera",
-    "CameraPage",
-    "CameraStatus",
-    "CameraThumbnail",
-    "ConfigurationError",
-    "DeviceExternalDevices",
-    "ErrorDetail",
-    "ExternalDevice",
-    "ExternalDeviceList",
-    "ExternalDevicePage",
-    "ExternalDeviceStatus",
-    "FileTokenCache",
-    "HistorySpan",
-    "HlsResult",
-    "HlsSession",
-    "InMemoryTokenCache",
-    "Inventory",
-    "InventoryRecord",
-    "InventorySummary",
-    "LinkStatus",
-    "ListSummary",
-    "Media",
-    "MediaCategory",
-    "MediaMeta",
-    "MediaSource",
-    "MediaStatus",
-    "MediaType",
-    "MediaUser",
-    "NotFoundError",
-    "PageSummary",
-    "Paginator",
-    "Peripheral",
-    "PeripheralList",
-    "PermissionDeniedError",
-    "PortAction",
-    "PortOperationResult",
-    "Progress",
-    "RateLimitError",
-    "RateLimiter",
-    "RecordingStatus",
-    "Response",
-    "ResponseValidationError",
-    "RetryPolicy",
-    "ServerError",
-    "SortDirection",
-    "SweepError",
-    "Thumbnail",
-    "ThumbnailList",
-    "Token",
-    "TokenCache",
-    "TokenGrant",
-    "ValidationError",
-]
+# ``__all__`` (star imports, tools that import the package) is derived: every public name bound
+# above, not the submodules (``api``) that binding them imports. It is set through ``globals()``
+# because a type checker cannot evaluate the expression and would take ``__all__`` as empty; with
+# no ``__all__`` in sight, mypy and pyright export exactly the ``X as X`` names: the same list.
+globals()["__all__"] = sorted(
+    name
+    for name, value in globals().items()
+    if not name.startswith("_") and not isinstance(value, _ModuleType)
+)

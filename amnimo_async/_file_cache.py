@@ -12,18 +12,16 @@ calls of the calendar month (UTC), warning at 80 % of the quota::
     async with AsyncAmnimo(client_id, secret_key, token_cache=FileTokenCache()) as amnimo: ...
 
 The client hands the cache its secret key (:meth:`FileTokenCache.bind_secret`), and the token is
-sealed at rest with keys derived from it (stdlib only: an
-HMAC-SHA256 keystream and an HMAC-SHA256 tag over the token, its times and its cache key), so
-the file alone gives away no usable token. A file that does not open with the secret at hand
-(another secret, altered, an older format) is a cache miss: never an error, never sent.
+sealed at rest with keys derived from it (:mod:`amnimo_async._token_seal`, which every cache
+outside the process shares), so the file alone gives away no usable token. A file that does not
+open with the secret at hand (another secret, altered, an older format) is a cache miss: never an
+error, never sent.
 """
 
 from __future__ import annotations
 
-import base64
+import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import math
 import os
@@ -35,11 +33,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import anyio
 import attrs
 
 from ._errors import UNDECODABLE_JSON
 from ._logging import logger
+from ._token_seal import derive_key, key_digest, open_sealed, seal
 from ._tokens import Token
 
 __all__ = ["DEFAULT_TOKEN_QUOTA", "FileTokenCache", "TokenUsage", "default_cache_directory"]
@@ -50,9 +48,6 @@ WARN_RATIO = 0.8
 _FORMAT = 2
 _YEAR_10000 = 253_402_300_800.0  # epoch seconds of 10000-01-01: past what datetime can hold
 _READABLE_FORMATS = (1, 2)  # format 1 held the token in clear: its month count is kept, its token never read
-_SALT = b"amnimo-async token cache v2"
-_NONCE_SIZE = 16
-_TAG_SIZE = 32
 _POLL_INITIAL = 0.005
 _POLL_MAX = 0.05
 
@@ -68,75 +63,10 @@ def _month(clock: Callable[[], float]) -> str:
     return datetime.fromtimestamp(clock(), tz=timezone.utc).strftime("%Y-%m")
 
 
-def _hmac(key: bytes, *parts: bytes) -> bytes:
-    return hmac.new(key, b"".join(parts), hashlib.sha256).digest()
-
-
-def _extract(secret_key: str) -> bytes:
-    """HKDF-extract: the pseudo-random key of a secret (the secret itself is not kept)."""
-    return _hmac(_SALT, secret_key.encode("utf-8"))
-
-
-def _expand(prk: bytes, purpose: bytes, key: str) -> bytes:
-    """HKDF-expand (one block): a key for ``purpose`` bound to one cache key."""
-    return _hmac(prk, purpose, b"\x00", key.encode("utf-8"), b"\x01")
-
-
-def _keystream_xor(enc_key: bytes, nonce: bytes, data: bytes) -> bytes:
-    stream = b"".join(
-        _hmac(enc_key, nonce, counter.to_bytes(8, "big")) for counter in range((len(data) + 31) // 32)
-    )
-    return bytes(a ^ b for a, b in zip(data, stream[: len(data)], strict=True))
-
-
-def _associated(key: str, token_type: str, issued_at: float, expires_at: float) -> bytes:
-    """What the tag covers besides the ciphertext: a changed time or key fails the tag."""
-    text = json.dumps([key, token_type, issued_at, expires_at]).encode("utf-8")
-    return len(text).to_bytes(8, "big") + text
-
-
-def _seal(prk: bytes, key: str, token: Token) -> dict[str, Any]:
-    issued_at, expires_at = float(token.issued_at), float(token.expires_at)
-    nonce = os.urandom(_NONCE_SIZE)
-    ciphertext = _keystream_xor(_expand(prk, b"enc", key), nonce, token.access_token.encode("utf-8"))
-    associated = _associated(key, token.token_type, issued_at, expires_at)
-    tag = _hmac(_expand(prk, b"mac", key), associated, nonce, ciphertext)
-    return {
-        "token_type": token.token_type,
-        "issued_at": issued_at,
-        "expires_at": expires_at,
-        "sealed": base64.urlsafe_b64encode(nonce + ciphertext + tag).decode("ascii"),
-    }
-
-
 def _sealed_entry(data: dict[str, Any]) -> dict[str, Any] | None:
     """The token entry of a cache file in the current format, if it holds one."""
     entry = data.get("token") if data.get("format") == _FORMAT else None
     return entry if isinstance(entry, dict) else None
-
-
-def _open(prk: bytes, key: str, entry: dict[str, Any]) -> Token | None:
-    """The token of a sealed entry, or None when it does not open (shape, secret, tampering)."""
-    try:
-        token_type = entry.get("token_type", "Bearer")
-        issued_at = float(entry["issued_at"])
-        expires_at = float(entry["expires_at"])
-        blob = base64.urlsafe_b64decode(entry["sealed"].encode("ascii"))
-        if not isinstance(token_type, str):
-            raise TypeError
-    except (KeyError, TypeError, ValueError, AttributeError):  # binascii and Unicode errors are ValueErrors
-        return None
-    if len(blob) <= _NONCE_SIZE + _TAG_SIZE:
-        return None
-    nonce, ciphertext, tag = blob[:_NONCE_SIZE], blob[_NONCE_SIZE:-_TAG_SIZE], blob[-_TAG_SIZE:]
-    associated = _associated(key, token_type, issued_at, expires_at)
-    if not hmac.compare_digest(tag, _hmac(_expand(prk, b"mac", key), associated, nonce, ciphertext)):
-        return None
-    try:
-        access_token = _keystream_xor(_expand(prk, b"enc", key), nonce, ciphertext).decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return Token(access_token, issued_at=issued_at, expires_at=expires_at, token_type=token_type)
 
 
 @attrs.frozen
@@ -181,32 +111,28 @@ class FileTokenCache:
         self.directory = Path(directory) if directory is not None else default_cache_directory()
         self.quota = quota
         self._clock = clock
-        self._local_locks: dict[str, anyio.Lock] = {}
-        self._default_prk = _extract(secret_key) if secret_key else None
+        self._local_locks: dict[str, asyncio.Lock] = {}
+        self._default_prk = derive_key(secret_key) if secret_key else None
         self._prks: dict[str, bytes] = {}
         self._unsealed_warned: set[str] = set()
 
     def bind_secret(self, key: str, secret_key: str) -> None:
         """Seal the tokens of ``key`` with keys derived from ``secret_key`` (a client calls this
         with its own credentials, so one cache serves several client IDs)."""
-        self._prks[key] = _extract(secret_key)
+        self._prks[key] = derive_key(secret_key)
 
     def _prk(self, key: str) -> bytes | None:
         return self._prks.get(key, self._default_prk)
 
     # --- paths ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _digest(key: str) -> str:
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
     def path(self, key: str) -> Path:
         """The file holding the token and usage of ``key``."""
-        return self.directory / f"token-{self._digest(key)}.json"
+        return self.directory / f"token-{key_digest(key)}.json"
 
     def lock_path(self, key: str) -> Path:
         """The file locked while a token of ``key`` is fetched."""
-        return self.directory / f"token-{self._digest(key)}.lock"
+        return self.directory / f"token-{key_digest(key)}.lock"
 
     def _ensure_directory(self) -> None:
         if not self.directory.is_dir():
@@ -258,7 +184,7 @@ class FileTokenCache:
         """The sealed token of the file, opened with the secret of ``key`` (None if it does not open)."""
         entry = _sealed_entry(data)
         prk = self._prk(key)
-        return None if prk is None or entry is None else _open(prk, key, entry)
+        return None if prk is None or entry is None else open_sealed(prk, key, entry)
 
     def _usage(self, data: dict[str, Any]) -> TokenUsage:
         month = _month(self._clock)
@@ -289,7 +215,7 @@ class FileTokenCache:
             usage = attrs.evolve(usage, count=usage.count + 1)
         prk = self._prk(key)
         if prk is not None:
-            entry: Any = _seal(prk, key, token)
+            entry: Any = seal(prk, key, token)
         else:  # nothing to seal with: count the call, keep whatever sealed token is there
             entry = _sealed_entry(data)
             if key not in self._unsealed_warned:
@@ -328,15 +254,15 @@ class FileTokenCache:
 
     async def load(self, key: str) -> Token | None:
         """The cached token of ``key`` (fresh or not), or None."""
-        return await anyio.to_thread.run_sync(self._load_sync, key)
+        return await asyncio.to_thread(self._load_sync, key)
 
     async def store(self, key: str, token: Token) -> None:
         """Keep ``token``; a token not already stored counts as a token call of this month."""
-        await anyio.to_thread.run_sync(self._store_sync, key, token)
+        await asyncio.to_thread(self._store_sync, key, token)
 
     async def clear(self, key: str) -> None:
         """Forget the token of ``key`` (its month count stays)."""
-        await anyio.to_thread.run_sync(self._clear_sync, key)
+        await asyncio.to_thread(self._clear_sync, key)
 
     @contextlib.asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:
@@ -345,14 +271,14 @@ class FileTokenCache:
         The lock is polled without blocking, with short async sleeps, so the event loop runs on
         while another process fetches a token.
         """
-        local = self._local_locks.setdefault(key, anyio.Lock())
+        local = self._local_locks.setdefault(key, asyncio.Lock())
         async with local:
-            await anyio.to_thread.run_sync(self._ensure_directory)
+            await asyncio.to_thread(self._ensure_directory)
             fd = os.open(self.lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 delay = _POLL_INITIAL
                 while not _try_lock(fd):
-                    await anyio.sleep(delay)
+                    await asyncio.sleep(delay)
                     delay = min(delay * 2, _POLL_MAX)
                 try:
                     yield

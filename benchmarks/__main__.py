@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-BENCHMARKS = ("overhead", "sync_overhead", "sweep")
+BENCHMARKS = ("overhead", "sync_overhead", "sweep", "fleet")
 """Benchmark modules of this package, in running order; each exposes ``main() -> None``."""
 
 

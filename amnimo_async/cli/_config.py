@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from .._client import DEFAULT_BASE_URL
+from amnimo_async import DEFAULT_BASE_URL
 
 __all__ = ["ConfigError", "Settings", "config_path", "resolve_settings"]
 

@@ -10,8 +10,7 @@ import httpx
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from .._errors import AmnimoError, APIConnectionError, APITimeoutError, status_error_class
-from .._models import Media
+from amnimo_async import AmnimoError, APIConnectionError, APITimeoutError, Media, status_error_class
 
 _EXTENSIONS = {"video/mp4": ".mp4", "image/jpeg": ".jpg"}
 
@@ -20,7 +19,7 @@ class MediaNotReadyError(AmnimoError):
     """The media has no file yet (still PROCESSING, or failed)."""
 
 
-async def download(media: Media, output: Path | None, console: Console, progress: bool) -> Path:
+async def download_file(media: Media, output: Path | None, console: Console, progress: bool) -> Path:
     """Stream ``media``'s file to ``output`` (default ``MEDIA_ID.mp4``/``.jpg``); returns the path.
 
     Written to a temporary file beside it and renamed when complete, so an interrupted download

@@ -1,11 +1,15 @@
-"""Exit codes: one per kind of failure, so scripts can tell them apart."""
+"""How the command fails: one exit code per kind of failure, so scripts can tell them apart, and
+one line on stderr (a traceback only with ``--debug``)."""
 
 from __future__ import annotations
 
 import enum
+import sys
+import traceback
 
-from .._errors import (
-    AmnimoError,
+import typer
+
+from amnimo_async import (
     APIConnectionError,
     AuthenticationError,
     BadRequestError,
@@ -17,7 +21,10 @@ from .._errors import (
     ServerError,
     ValidationError,
 )
+
 from ._config import ConfigError
+
+__all__ = ["EPILOG", "ExitCode", "describe", "exit_code", "fail"]
 
 
 class ExitCode(enum.IntEnum):
@@ -41,26 +48,21 @@ EPILOG = (
     "~/.config/amnimo/config.toml ($AMNIMO_CONFIG); the secret is never taken from the command line."
 )
 
+# First match wins; anything else (other AmnimoErrors included) is ExitCode.ERROR.
+_EXIT_CODES: tuple[tuple[tuple[type[BaseException], ...], ExitCode], ...] = (
+    ((ValidationError, BadRequestError), ExitCode.USAGE),
+    ((ConfigError, ConfigurationError), ExitCode.CONFIG),
+    ((AuthenticationError, PermissionDeniedError), ExitCode.AUTH),
+    ((NotFoundError,), ExitCode.NOT_FOUND),
+    ((RateLimitError,), ExitCode.RATE_LIMITED),
+    ((APIConnectionError, ServerError, ResponseValidationError), ExitCode.UNAVAILABLE),
+    ((KeyboardInterrupt,), ExitCode.INTERRUPTED),
+)
+
 
 def exit_code(exc: BaseException) -> ExitCode:
     """The exit code for an error the command ends with."""
-    if isinstance(exc, (ValidationError, BadRequestError)):
-        return ExitCode.USAGE
-    if isinstance(exc, (ConfigError, ConfigurationError)):
-        return ExitCode.CONFIG
-    if isinstance(exc, (AuthenticationError, PermissionDeniedError)):
-        return ExitCode.AUTH
-    if isinstance(exc, NotFoundError):
-        return ExitCode.NOT_FOUND
-    if isinstance(exc, RateLimitError):
-        return ExitCode.RATE_LIMITED
-    if isinstance(exc, (APIConnectionError, ServerError, ResponseValidationError)):
-        return ExitCode.UNAVAILABLE
-    if isinstance(exc, KeyboardInterrupt):
-        return ExitCode.INTERRUPTED
-    if isinstance(exc, AmnimoError):
-        return ExitCode.ERROR
-    return ExitCode.ERROR
+    return next((code for kinds, code in _EXIT_CODES if isinstance(exc, kinds)), ExitCode.ERROR)
 
 
 def describe(exc: BaseException) -> str:
@@ -71,3 +73,21 @@ def describe(exc: BaseException) -> str:
         return f"authentication failed (check the client ID and secret key): {exc}"
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    """The first error inside (nested) exception groups."""
+    inner = getattr(exc, "exceptions", None)
+    while isinstance(inner, tuple) and inner and isinstance(inner[0], BaseException):
+        exc = inner[0]
+        inner = getattr(exc, "exceptions", None)
+    return exc
+
+
+def fail(exc: BaseException, *, debug: bool) -> typer.Exit:
+    """Report ``exc`` on stderr and return the exit that ends the command with its code."""
+    exc = _leaf(exc)
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    typer.echo(f"amnimo: error: {describe(exc)}", err=True)
+    return typer.Exit(int(exit_code(exc)))

@@ -14,25 +14,24 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
+import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._converter import unstructure
-from .._inventory import InventoryRecord, SweepError
+from amnimo_async import InventoryRecord, SweepError, unstructure
 
 __all__ = [
-    "FORMATS",
     "RecordWriter",
     "emit",
+    "emit_json",
     "jsonable",
     "open_output",
     "record_dict",
+    "show",
     "stderr_console",
     "stdout_console",
 ]
-
-FORMATS = ("table", "json", "jsonl", "csv")
 
 
 def stdout_console() -> Console:
@@ -88,15 +87,24 @@ def open_output(output: Path | None) -> AbstractContextManager[IO[str]]:
     return output.open("w", encoding="utf-8", newline="")
 
 
+def emit_json(data: Any, stream: IO[str] | None = None) -> None:
+    """``data`` (JSON-ready) as indented JSON, on ``stream`` or stdout."""
+    out = stream if stream is not None else sys.stdout
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    out.flush()
+
+
 def emit(
-    rows: Sequence[Mapping[str, Any]],
+    items: Iterable[Any],
     fmt: str,
     *,
     columns: Sequence[str] | None = None,
     title: str | None = None,
     output: Path | None = None,
 ) -> None:
-    """Write ``rows`` (JSON-ready dicts) as ``fmt``; ``columns`` choose what a table/CSV shows."""
+    """Write ``items`` (models or dicts) as ``fmt``; ``columns`` choose what a table/CSV shows
+    (JSON shows every field)."""
+    rows: list[dict[str, Any]] = [jsonable(item) for item in items]
     cols = list(columns) if columns else _columns(rows)
     if fmt == "table":
         table = Table(title=title)
@@ -112,8 +120,7 @@ def emit(
         return
     with open_output(output) as stream:
         if fmt == "json":
-            json.dump(list(rows), stream, indent=2, ensure_ascii=False)
-            stream.write("\n")
+            emit_json(rows, stream)
         elif fmt == "jsonl":
             for row in rows:
                 stream.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -133,6 +140,30 @@ def _columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
         for key in row:
             seen.setdefault(key)
     return list(seen)
+
+
+def show(value: Any, fmt: str, title: str | None = None) -> None:
+    """One object (a model or a dict): JSON, or a two-column table of its fields."""
+    data = jsonable(value)
+    if fmt == "json":
+        emit_json(data)
+        return
+    if not isinstance(data, dict):
+        stdout_console().print(Text(str(data)))
+        return
+    if not any(item for key, item in data.items() if key != "extra") and not data.get("extra"):
+        typer.echo("done", err=True)  # an empty answer: the call worked, there is nothing to show
+        return
+    table = Table(title=title, show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for key, item in data.items():
+        if key == "extra" and not item:
+            continue
+        table.add_row(
+            Text(key), Text(item if isinstance(item, str) else json.dumps(item, ensure_ascii=False))
+        )
+    stdout_console().print(table)
 
 
 INVENTORY_COLUMNS = ("subscriptionId", "kind", "id", "name", "status", "item")
@@ -187,8 +218,7 @@ class RecordWriter:
 
     def finish(self, title: str | None = None) -> None:
         if self.fmt == "json":
-            json.dump(self._rows, self.stream, indent=2, ensure_ascii=False)
-            self.stream.write("\n")
+            emit_json(self._rows, self.stream)
         elif self.fmt == "table":
             buffer = io.StringIO()
             table = Table(title=title)

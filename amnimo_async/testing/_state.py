@@ -3,6 +3,10 @@
 Generated data comes from ``_data.Dataset``; on top of it the world keeps created, renamed and
 deleted media, live HLS sessions and port states. Time-driven changes (media processing, HLS
 keep-alive, port reset) are evaluated lazily against the clock when read.
+
+Tests shape the flows through it: :meth:`World.fail_media` and :attr:`World.fail_new_media`
+(media that end FAILED), :attr:`World.port_boot_delay` (ports that take longer than their
+timer to come back) and :attr:`World.storage` (how the file host treats ranges and credentials).
 """
 
 from __future__ import annotations
@@ -34,9 +38,27 @@ class HlsSession:
 
 
 @attrs.define
+class StorageOptions:
+    """How the fake's file host (the presigned ``/_files/`` URLs) behaves: ``world.storage``.
+
+    ``honour_ranges``: answer ``Range: bytes=...`` with 206 and that part (False: the whole
+    file with 200, as a host that ignores ranges does). ``refuse_authorization``: answer 400 to a
+    download that carries an ``Authorization`` header, as a storage host does when a presigned
+    URL comes with other credentials (so a client sending its bearer token there fails).
+    """
+
+    honour_ranges: bool = True
+    refuse_authorization: bool = True
+
+
+@attrs.define
 class _PortState:
+    """A port's activation status; after a reset, ENABLING from ``enabling_at`` and ENABLED
+    from ``enabled_at``."""
+
     act_status: str
-    enable_at: float | None = None
+    enabling_at: float | None = None
+    enabled_at: float | None = None
 
 
 class _MediaStore:
@@ -78,10 +100,17 @@ class World:
         self._clock = clock
         self._media_delay = media_processing_delay
         self._media: dict[str, _MediaStore] = {}
+        self._failing: set[str] = set()
         self._hls: dict[str, HlsSession] = {}
         self._ports: dict[tuple[str, int, str], _PortState] = {}
         self._created = 0
         self._lock = threading.RLock()
+        self.storage = StorageOptions()
+        """How the file host answers downloads (ranges, credentials); see :class:`StorageOptions`."""
+        self.fail_new_media = False
+        """True: media created from now on end their processing FAILED instead of COMPLETED."""
+        self.port_boot_delay = 0.0
+        """Seconds a reset port stays ENABLING after its timer before it is ENABLED again."""
 
     # --- ids ------------------------------------------------------------------------------
 
@@ -159,7 +188,7 @@ class World:
         with self._lock:
             record = self._store(self.subscription(subscription_id)).by_id.get(media_id)
             if record is not None:
-                record.settle(self.now())
+                self._settle(record, self.now())
             return record
 
     def media(
@@ -206,7 +235,7 @@ class World:
                 if skipped < offset:
                     skipped += 1
                     continue
-                record.settle(now)
+                self._settle(record, now)
                 found.append(record)
                 if limit is not None and len(found) >= limit:
                     break
@@ -249,9 +278,28 @@ class World:
                 user_id=user_id,
                 ready_at=now + self._media_delay,
             )
-            record.settle(now)
+            if self.fail_new_media:
+                self._failing.add(media_id)
+            self._settle(record, now)
             self._store(sub).add(record)
             return record
+
+    def fail_media(self, subscription_id: str, media_id: str) -> MediaRecord | None:
+        """Make a media FAILED now (no file, size 0); None when it does not exist."""
+        with self._lock:
+            record = self._store(self.subscription(subscription_id)).by_id.get(media_id)
+            if record is None:
+                return None
+            self._failing.add(media_id)
+            record.ready_at = None  # a media still processing fails now, not when it would have finished
+            self._settle(record, self.now())
+            return record
+
+    def _settle(self, record: MediaRecord, now: float) -> None:
+        """Finish processing by the clock; a media meant to fail ends FAILED, with no file."""
+        record.settle(now)
+        if record.id in self._failing and record.ready_at is None:
+            record.status, record.size = "FAILED", 0
 
     def rename_media(self, subscription_id: str, media_id: str, name: str) -> MediaRecord | None:
         """Rename a media; None when it does not exist."""
@@ -277,7 +325,7 @@ class World:
             for store in self._media.values():
                 record = store.by_id.get(media_id)
                 if record is not None:
-                    record.settle(self.now())
+                    self._settle(record, self.now())
                     return record
         return None
 
@@ -370,8 +418,10 @@ class World:
                 state = self._ports.get((sub.subscription_id, device_index, port["id"]))
                 if state is None:
                     continue
-                if state.enable_at is not None and now >= state.enable_at:
-                    state.act_status, state.enable_at = "ENABLED", None
+                if state.enabling_at is not None and now >= state.enabling_at:
+                    state.act_status, state.enabling_at = "ENABLING", None
+                if state.enabled_at is not None and now >= state.enabled_at:
+                    state.act_status, state.enabled_at = "ENABLED", None
                 port["actStatus"] = state.act_status
         return ports
 
@@ -383,7 +433,10 @@ class World:
         action: int,
         reset_timer: int | None,
     ) -> bool:
-        """Disable (0), enable (1) or reset (2) a port; False when the port does not exist."""
+        """Disable (0), enable (1) or reset (2) a port; False when the port does not exist.
+
+        A reset port is DISABLED for ``reset_timer`` seconds, then ENABLING for
+        :attr:`port_boot_delay` seconds, then ENABLED."""
         sub = self.subscription(subscription_id)
         known = {port["id"] for port in self.dataset.peripherals(sub, device_index)}
         if port_id not in known:
@@ -394,6 +447,7 @@ class World:
                 self._ports[key] = _PortState("DISABLED")
             elif action == 1:
                 self._ports[key] = _PortState("ENABLED")
-            else:
-                self._ports[key] = _PortState("DISABLED", self.now() + (reset_timer or 0))
+            else:  # off for the timer, then ENABLING while the port's device boots
+                back = self.now() + (reset_timer or 0)
+                self._ports[key] = _PortState("DISABLED", back, back + self.port_boot_delay)
         return True

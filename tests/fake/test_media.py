@@ -131,23 +131,24 @@ async def test_download_is_exactly_size_bytes_until_it_expires(
     clock.advance(2)
     got = (await api.get(f"/partitions/{sub}/medias/{media['id']}", params={"expiration": 1})).json()
     assert 1000 < got["size"] < 1_000_000
-    download = await api.get(got["url"])
-    assert download.status_code == 200
-    assert int(download.headers["content-length"]) == got["size"] == len(download.content)
-    assert download.headers["content-type"] == "image/jpeg"
-    assert (await api.get(got["url"])).content == download.content
-    tampered = got["url"][:-4] + ("0000" if not got["url"].endswith("0000") else "1111")
-    assert_error(await api.get(tampered), 403)
-    clock.advance(60)
-    assert (await api.get(got["url"])).status_code == 200
-    clock.advance(1)
-    assert_error(await api.get(got["url"]), 403)
+    async with asgi_client(fake) as files:  # presigned URLs take no Authorization header (400 with one)
+        download = await files.get(got["url"])
+        assert download.status_code == 200
+        assert int(download.headers["content-length"]) == got["size"] == len(download.content)
+        assert download.headers["content-type"] == "image/jpeg"
+        assert (await files.get(got["url"])).content == download.content
+        tampered = got["url"][:-4] + ("0000" if not got["url"].endswith("0000") else "1111")
+        assert_error(await files.get(tampered), 403)
+        clock.advance(60)
+        assert (await files.get(got["url"])).status_code == 200
+        clock.advance(1)
+        assert_error(await files.get(got["url"]), 403)
 
 
 async def test_generated_completed_media_download(api: httpx.AsyncClient, fake: FakeAmnimo, sub: str) -> None:
     completed = next(m for m in fake.world.media(sub) if m["status"] == "COMPLETED")
     got = (await api.get(f"/partitions/{sub}/medias/{completed['id']}")).json()
-    async with api.stream("GET", got["url"]) as response:
+    async with asgi_client(fake) as files, files.stream("GET", got["url"]) as response:
         total = 0
         chunks = 0
         async for chunk in response.aiter_raw():

@@ -1,0 +1,265 @@
+"""``streams.live``: an HLS session kept alive while a block runs, and stopped exactly once.
+
+The server ends an HLS upload ``keepAlivePeriod`` seconds after the last start or update. A
+background task sends the update about half way through each period, so one lost or slow
+update still leaves time for another; transient faults (no answer, 5xx, 429, a garbled body)
+are retried until the period runs out. A refused update (404 once the server has dropped the
+session) ends it at once. Either way ``session.ended`` is set, no update is sent after that,
+and the reason is raised on leaving the block or from ``await session.wait()``.
+
+Leaving the block, by its end, an exception or a cancellation, stops the session once: the stop
+runs in its own task, so a second cancellation cannot interrupt it half-sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable
+from datetime import datetime, timedelta, timezone
+from types import TracebackType
+from typing import Literal, TypeVar
+
+from ._endpoint import ClientLike
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    NotFoundError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+)
+from ._flow_errors import LiveSessionEndedError
+from ._logging import logger
+from ._models import HlsSession
+from ._polling import Clock, Sleep
+from .api.streams import start_hls, stop_hls, update_hls
+
+T = TypeVar("T")
+
+TRANSIENT = (APIConnectionError, ServerError, RateLimitError, ResponseValidationError, asyncio.TimeoutError)
+"""Faults after which another update may still get through (the transport has already retried)."""
+MIN_RETRY_WINDOW = 1.0
+"""Seconds of the period that must be left to try an update again."""
+MIN_ANSWER_TIME = 10.0
+"""Seconds an update may always take, even past the period by our clock: a process that wakes
+late (a suspended laptop) still asks, and the server, whose clock decides, answers."""
+
+_stopping: set[asyncio.Task[None]] = set()  # stops outliving a cancelled block: kept from the GC
+
+
+def live(
+    client: ClientLike,
+    subscription_id: str,
+    camera_id: str,
+    *,
+    dt: Literal["live"] | datetime = "live",
+    keep_alive_period: int = 60,
+    retry: int = 20,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
+) -> LiveSession:
+    """An HLS session of the camera from ``dt`` ("live" or an aware datetime in the recording),
+    to use as ``async with live(...) as session:``; see :class:`LiveSession`.
+
+    ``keep_alive_period`` (10..3600 s) is how long the server keeps uploading without an update;
+    ``retry`` (1..100) how often it tries to get the playback URL. Both are checked here, before
+    anything is sent.
+    """
+    return LiveSession(
+        client,
+        subscription_id,
+        camera_id,
+        dt=dt,
+        keep_alive_period=keep_alive_period,
+        retry=retry,
+        clock=clock,
+        sleep=sleep,
+    )
+
+
+class LiveSession:
+    """A started HLS session kept alive in the background; made by :func:`live`.
+
+    Inside the block: ``request_id``, ``url`` (the playback URL), ``expires_at`` (when the
+    server ends it unless updated, as of the last confirmed update), ``ended`` (an
+    :class:`asyncio.Event` set once the session is over) and ``reason`` (why it ended by itself,
+    None while alive or once stopped by leaving the block).
+    """
+
+    def __init__(
+        self,
+        client: ClientLike,
+        subscription_id: str,
+        camera_id: str,
+        *,
+        dt: Literal["live"] | datetime,
+        keep_alive_period: int,
+        retry: int,
+        clock: Clock,
+        sleep: Sleep,
+    ) -> None:
+        start_hls.endpoint.build(
+            subscription_id, camera_id, dt=dt, retry=retry, keep_alive_period=keep_alive_period
+        )
+        self._client = client
+        self._subscription_id = subscription_id
+        self._camera_id = camera_id
+        self._dt = dt
+        self._retry = retry
+        self.keep_alive_period = keep_alive_period
+        self._clock = clock
+        self._sleep = sleep
+        self.ended = asyncio.Event()
+        self.reason: BaseException | None = None
+        self._hls: HlsSession | None = None
+        self._confirmed_at = 0.0  # clock reading when the last start or update was sent
+        self._dated = (0.0, datetime.now(timezone.utc))  # a clock reading and its wall time
+        self._keeper: asyncio.Task[None] | None = None
+        self._closing: asyncio.Task[None] | None = None
+        self._gone = False  # the server no longer knows the session: there is nothing to stop
+        self._stop_error: Exception | None = None
+
+    # --- what the block sees ------------------------------------------------------------
+
+    @property
+    def hls(self) -> HlsSession:
+        """The startHls answer (with any field this SDK does not know in ``extra``)."""
+        if self._hls is None:
+            raise RuntimeError("the session is not started: use it as `async with live(...) as session:`")
+        return self._hls
+
+    @property
+    def request_id(self) -> str:
+        return self.hls.request_id
+
+    @property
+    def url(self) -> str | None:
+        """The playback URL (None if the server gave none)."""
+        return self.hls.url
+
+    @property
+    def expires_at(self) -> datetime:
+        """When the server ends the upload unless updated again (aware UTC)."""
+        self.hls  # noqa: B018 - raises before the start
+        reading, wall = self._dated
+        return wall + timedelta(seconds=self._confirmed_at + self.keep_alive_period - reading)
+
+    async def wait(self) -> None:
+        """Until the session is over: returns once it was stopped by leaving the block, raises
+        :class:`LiveSessionEndedError` if it ended by itself."""
+        await self.ended.wait()
+        self._raise_if_ended()
+
+    # --- the block ----------------------------------------------------------------------
+
+    async def __aenter__(self) -> LiveSession:
+        if self._hls is not None or self._closing is not None:
+            raise RuntimeError("a LiveSession runs once: call live() again for another session")
+        sent = self._clock()
+        self._hls = await start_hls.asyncio(
+            self._client,
+            self._subscription_id,
+            self._camera_id,
+            dt=self._dt,
+            retry=self._retry,
+            keep_alive_period=self.keep_alive_period,
+        )
+        self._confirmed_at = sent
+        self._dated = (sent, datetime.now(timezone.utc))
+        self._keeper = asyncio.create_task(
+            self._keep_alive(), name=f"amnimo HLS keep-alive {self.request_id}"
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._closing is None:
+            self._closing = asyncio.create_task(self._close())
+            _stopping.add(self._closing)
+            self._closing.add_done_callback(_stopping.discard)
+        await asyncio.shield(self._closing)  # cancelled again: the stop still completes
+        if exc is not None:
+            return  # the block's own exception goes first
+        self._raise_if_ended()
+        if self._stop_error is not None:
+            raise self._stop_error
+
+    def _raise_if_ended(self) -> None:
+        if self.reason is not None:
+            raise LiveSessionEndedError(self.request_id, self.reason) from self.reason
+
+    # --- behind the block ---------------------------------------------------------------
+
+    async def _keep_alive(self) -> None:
+        while True:
+            await self._sleep(max(0.0, self._confirmed_at + self.keep_alive_period / 2 - self._clock()))
+            reason = await self._extend()
+            if reason is not None:
+                self.reason = reason
+                self.ended.set()
+                logger.warning("HLS session %s ended: %s", self.request_id, reason)
+                return
+
+    async def _extend(self) -> BaseException | None:
+        """Update until one is accepted within the period; otherwise what stopped it."""
+        deadline = self._confirmed_at + self.keep_alive_period
+        failures = 0
+        while True:
+            sent = self._clock()
+            try:
+                update = update_hls.asyncio(
+                    self._client, self._subscription_id, self._camera_id, self.request_id
+                )
+                await _within(update, max(deadline - sent, MIN_ANSWER_TIME))
+            except TRANSIENT as exc:
+                failures += 1
+                pause = self._client.transport.retry.backoff(failures)
+                remaining = deadline - self._clock()
+                if remaining - pause < MIN_RETRY_WINDOW:
+                    return exc
+                logger.info("HLS session %s: update failed (%s), retrying", self.request_id, exc)
+                await self._sleep(pause)
+                continue
+            except APIStatusError as exc:  # refused: 404 once the server has dropped the session
+                self._gone = isinstance(exc, NotFoundError)
+                return exc
+            except Exception as exc:
+                return exc
+            self._confirmed_at = sent
+            return None
+
+    async def _close(self) -> None:
+        """Stop the keep-alive, then the session (unless the server has already dropped it)."""
+        keeper = self._keeper
+        if keeper is not None and not keeper.done():
+            keeper.cancel()
+            await asyncio.wait({keeper})
+        if not self._gone:
+            self._gone = True
+            try:
+                await stop_hls.asyncio(self._client, self._subscription_id, self._camera_id, self.request_id)
+            except NotFoundError:
+                pass  # it ended on the server's side meanwhile: stopped all the same
+            except Exception as exc:
+                self._stop_error = exc
+                logger.warning("HLS session %s: stop failed: %s", self.request_id, exc)
+        self.ended.set()
+
+
+async def _within(awaitable: Awaitable[T], seconds: float) -> T:
+    """``awaitable``'s result, or :class:`asyncio.TimeoutError` after ``seconds`` (it is then
+    cancelled). Unlike ``asyncio.wait_for`` on Python < 3.12, never swallows a cancellation."""
+    task = asyncio.ensure_future(awaitable)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=max(seconds, 0.0))
+    finally:
+        if not task.done():
+            task.cancel()
+    if not done:
+        raise asyncio.TimeoutError(f"no answer within {seconds:.1f} s, the rest of the keep-alive period")
+    return task.result()

@@ -1,0 +1,63 @@
+"""``devices.reset_port``: power-cycle a port with its timer, and optionally wait until it is back."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from ._arguments import boolean, integer
+from ._endpoint import ClientLike
+from ._flow_errors import PortResetTimeoutError, status_text
+from ._models import ActivationStatus, Peripheral, PortAction
+from ._polling import Clock, Poller, Sleep, positive_seconds
+from .api.devices import list_peripherals, operate_port
+
+WAIT_MARGIN = 120.0
+"""Seconds a port may take to come back after its timer before ``wait=True`` gives up (a device
+boots what the port feeds); ``timeout`` overrides the whole bound."""
+
+
+async def reset_port(
+    client: ClientLike,
+    subscription_id: str,
+    device_id: str,
+    port_id: str,
+    *,
+    seconds: int = 10,
+    wait: bool = False,
+    timeout: float | None = None,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
+) -> Peripheral | None:
+    """Reset port ``port_id`` (e.g. "POE0"): it goes off and comes back after ``seconds`` (at least 1).
+
+    The reset is sent once (a port is never reset twice by a retry). With ``wait=True``, the
+    device's ports are polled from when the timer ends, backing off from 1 s to 10 s, until
+    the port is ENABLED again; that :class:`Peripheral` is returned. It gives up with
+    :class:`PortResetTimeoutError` after ``timeout`` seconds (default: the timer plus two
+    minutes). Without ``wait`` it returns None once the reset is accepted.
+    """
+    seconds = integer("seconds", seconds, minimum=1)
+    boolean("wait", wait)
+    bound = positive_seconds("timeout", timeout, optional=True) or seconds + WAIT_MARGIN
+    list_peripherals.endpoint.build(
+        subscription_id, device_id
+    )  # the poll's arguments, checked before the reset
+    await operate_port.asyncio(
+        client, subscription_id, device_id, port_id, action=PortAction.RESET, reset_timer=seconds
+    )
+    if not wait:
+        return None
+    poller = Poller(bound, clock=clock, sleep=sleep)
+    await poller.pause(seconds)  # before the timer ends the port is off: nothing to ask
+    while True:
+        ports = await list_peripherals.asyncio(client, subscription_id, device_id)
+        poller.polled()
+        port = next((port for port in ports.data if port.id == port_id), None)
+        if port is not None and port.act_status == ActivationStatus.ENABLED:
+            return port
+        if not await poller.pause():
+            status = status_text(port.act_status) if port is not None else "absent"
+            raise PortResetTimeoutError(
+                device_id, port_id, status=status, waited=poller.elapsed, polls=poller.polls
+            )

@@ -1,0 +1,119 @@
+"""What every command runs on: the global options, the client built from the settings (here
+only), and the event loop that runs a command's work, its errors turned into exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import anyio
+import attrs
+import typer
+from rich.console import Console
+
+from amnimo_async import AsyncAmnimo, FileTokenCache
+
+from ._config import Settings, resolve_settings
+from ._errors import fail
+from ._output import stderr_console
+
+__all__ = [
+    "State",
+    "call",
+    "command_errors",
+    "open_client",
+    "progress_bars",
+    "settings",
+    "setup_logging",
+    "state",
+]
+
+T = TypeVar("T")
+
+
+@attrs.define
+class State:
+    """Global options, kept on the Typer context."""
+
+    profile: str | None = None
+    base_url: str | None = None
+    verbose: bool = False
+    debug: bool = False
+    progress: bool | None = None
+    max_retries: int | None = None
+    timeout: float | None = None
+
+
+def state(ctx: typer.Context) -> State:
+    found = ctx.find_root().obj
+    return found if isinstance(found, State) else State()
+
+
+def setup_logging(verbose: bool) -> None:
+    """The SDK's log lines (already redacted by its own filter) to stderr; requests with -v."""
+    level = logging.DEBUG if verbose else logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("amnimo: %(levelname)s: %(message)s"))
+    handler.setLevel(level)
+    logger = logging.getLogger("amnimo_async")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def settings(ctx: typer.Context, *, need_secret: bool = True) -> Settings:
+    """The credentials and base URL the command connects with (see ``_config``)."""
+    options = state(ctx)
+    return resolve_settings(options.profile, base_url=options.base_url, need_secret=need_secret)
+
+
+def open_client(options: State, connect: Settings, token_cache: FileTokenCache | None = None) -> AsyncAmnimo:
+    """The client of a command: ``connect``'s credentials, the global options, and tokens in
+    ``token_cache`` (the user's cache directory by default, shared by every run)."""
+    extra: dict[str, Any] = {}
+    if options.max_retries is not None:
+        extra["max_retries"] = options.max_retries
+    if options.timeout is not None:
+        extra["timeout"] = options.timeout
+    return AsyncAmnimo(
+        connect.client_id,
+        connect.secret_key,
+        base_url=connect.base_url,
+        # The client gives the cache its secret to seal tokens with.
+        token_cache=token_cache if token_cache is not None else FileTokenCache(),
+        **extra,
+    )
+
+
+@contextlib.contextmanager
+def command_errors(ctx: typer.Context) -> Iterator[None]:
+    """Within it, an error ends the command: one line on stderr and the error's exit code."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort):
+        raise
+    except (Exception, KeyboardInterrupt) as exc:
+        raise fail(exc, debug=state(ctx).debug) from None
+
+
+def call(ctx: typer.Context, action: Callable[[AsyncAmnimo], Awaitable[T]]) -> T:
+    """Run ``action`` with the command's client on an event loop; errors, the client's own
+    (credentials, config) included, end the command."""
+
+    async def work() -> T:
+        async with open_client(state(ctx), settings(ctx)) as amnimo:
+            return await action(amnimo)
+
+    with command_errors(ctx):
+        return anyio.run(work)
+
+
+def progress_bars(ctx: typer.Context) -> tuple[Console, bool]:
+    """The console progress bars draw on (stderr) and whether to draw them: ``--progress``,
+    ``--no-progress``, else only when stderr is a terminal."""
+    wanted = state(ctx).progress
+    console = stderr_console(force=True if wanted else None)
+    return console, wanted if wanted is not None else console.is_terminal

@@ -1,0 +1,262 @@
+"""streams.live: an HLS session kept alive in the background and stopped exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from amnimo_async import NotFoundError, RetryPolicy, ServerError, ValidationError
+from amnimo_async._flow_errors import LiveSessionEndedError
+from amnimo_async._live_session import live
+from amnimo_async.testing import FakeServer, Fault, ManualClock
+
+from ..integration.conftest import FAST_RETRY, Connect, Serve, settled
+from .conftest import VirtualTime, guarded
+
+PERIOD = 60
+
+
+def camera_of(server: FakeServer) -> tuple[str, str]:
+    sub = server.subscription_ids[0]
+    return sub, server.world.camera_id(sub, 2)
+
+
+async def test_kept_alive_across_several_periods(serve: Serve, connect: Connect, clock: ManualClock) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    time = VirtualTime(clock, budget=6)
+    started = clock()
+
+    async with live(amnimo, sub, camera, keep_alive_period=PERIOD, clock=clock, sleep=time.sleep) as session:
+        assert session.url is not None
+        first_expiry = session.expires_at
+        await guarded(time.parked.wait())
+        # Three whole periods have passed on the fake's clock, an update every half period.
+        assert clock() - started == 3 * PERIOD
+        assert time.sleeps == [PERIOD / 2] * 6
+        [alive] = server.world.hls_sessions()
+        assert (alive.request_id, alive.camera_id, alive.keep_alive) == (session.request_id, camera, PERIOD)
+        assert alive.expires_at == clock() + PERIOD  # the last update was just now
+        assert session.expires_at - first_expiry == timedelta(seconds=3 * PERIOD)
+        assert not session.ended.is_set()
+        assert session.reason is None
+
+    assert session.ended.is_set()
+    assert server.world.hls_sessions() == []
+    journal = server.journal
+    assert journal.count(route="startHls") == 1
+    assert journal.count(route="updateHls") == journal.count(route="updateHls", status=200) == 6
+    assert journal.count(route="stopHls") == journal.count(route="stopHls", status=200) == 1
+
+
+@pytest.mark.parametrize("leaving", ["normally", "by an exception", "by cancellation"])
+async def test_stopped_exactly_once_on_leaving(
+    serve: Serve, connect: Connect, clock: ManualClock, leaving: str
+) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    time = VirtualTime(clock, budget=0)  # the keep-alive waits for ever: only the block matters
+    entered = asyncio.Event()
+
+    async def watch() -> None:
+        async with live(amnimo, sub, camera, clock=clock, sleep=time.sleep):
+            entered.set()
+            if leaving == "by an exception":
+                raise KeyError("the player crashed")
+            if leaving == "by cancellation":
+                await asyncio.Event().wait()
+
+    task = asyncio.create_task(watch())
+    await guarded(entered.wait())
+    if leaving == "by cancellation":
+        task.cancel()
+    if leaving == "normally":
+        await task
+    else:
+        with pytest.raises(asyncio.CancelledError if leaving == "by cancellation" else KeyError):
+            await task
+
+    await settled(server)
+    assert server.world.hls_sessions() == []
+    assert server.journal.count(route="stopHls") == server.journal.count(route="stopHls", status=200) == 1
+    assert server.journal.count(route="updateHls") == 0
+
+
+async def test_a_second_cancellation_does_not_interrupt_the_stop(
+    serve: Serve, connect: Connect, clock: ManualClock
+) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    server.faults.add(Fault(route="stopHls", kind="latency", latency=0.3))  # a stop still on its way
+    entered = asyncio.Event()
+    session = live(amnimo, sub, camera, clock=clock, sleep=VirtualTime(clock, budget=0).sleep)
+
+    async def watch() -> None:
+        async with session:
+            entered.set()
+            await asyncio.Event().wait()
+
+    task = asyncio.create_task(watch())
+    await guarded(entered.wait())
+    task.cancel()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5
+    while server.journal.in_flight == 0:  # the stop has reached the fake
+        assert loop.time() < deadline, "the stop never arrived"
+        await asyncio.sleep(0.005)
+    task.cancel()  # the impatient caller cancels again while the stop is in flight
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    # The stop ran to its answer (the session is over on the client's side too), once.
+    await guarded(session.ended.wait())
+    assert session.reason is None
+    await settled(server)
+    assert server.journal.count(route="stopHls") == server.journal.count(route="stopHls", status=200) == 1
+    assert server.world.hls_sessions() == []
+
+
+async def test_refused_update_ends_the_session(serve: Serve, connect: Connect, clock: ManualClock) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    time = VirtualTime(clock)
+
+    session = live(amnimo, sub, camera, clock=clock, sleep=time.sleep)
+    waited: list[LiveSessionEndedError] = []
+
+    async def watch() -> None:
+        async with session:
+            assert server.world.stop_hls(session.request_id, sub, camera)  # the server drops it
+            try:
+                await guarded(session.wait())
+            except LiveSessionEndedError as error:
+                waited.append(error)
+            assert session.ended.is_set()
+            assert isinstance(session.reason, NotFoundError)
+
+    with pytest.raises(LiveSessionEndedError) as left:
+        await watch()
+
+    assert len(waited) == 1  # session.wait() raised too
+    for error in (waited[0], left.value):
+        assert error.request_id == session.request_id
+        assert isinstance(error.reason, NotFoundError)
+        assert error.__cause__ is error.reason
+        assert session.request_id in str(error)
+    journal = server.journal
+    # One refused update, none after it, and no stop for a session the server no longer has.
+    assert journal.count(route="updateHls") == journal.count(route="updateHls", status=404) == 1
+    assert journal.count(route="stopHls") == 0
+
+
+async def test_session_dies_when_the_update_comes_too_late(
+    serve: Serve, connect: Connect, clock: ManualClock
+) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    time = VirtualTime(clock, oversleep=PERIOD)  # the process wakes a whole period late
+    session = live(amnimo, sub, camera, keep_alive_period=PERIOD, clock=clock, sleep=time.sleep)
+
+    async def watch() -> None:
+        async with session:
+            await guarded(session.ended.wait())
+
+    with pytest.raises(LiveSessionEndedError) as left:
+        await watch()
+
+    # Late by our clock too, the update was still sent: the server's answer decides.
+    assert isinstance(left.value.reason, NotFoundError)
+    assert session.reason is left.value.reason
+    assert time.sleeps == [PERIOD / 2]
+    assert server.journal.count(route="updateHls") == server.journal.count(route="updateHls", status=404) == 1
+    assert server.journal.count(route="stopHls") == 0
+    assert server.world.hls_sessions() == []
+
+
+async def test_transient_faults_are_retried_within_the_period(
+    serve: Serve, connect: Connect, clock: ManualClock
+) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    attempts_per_call = FAST_RETRY.max_retries + 1
+    server.faults.add(Fault(route="updateHls", kind="status", status=503, times=attempts_per_call))
+    time = VirtualTime(clock, budget=3)
+
+    async with live(amnimo, sub, camera, keep_alive_period=PERIOD, clock=clock, sleep=time.sleep) as session:
+        await guarded(time.parked.wait())
+        # The first update call failed through all its attempts; a short pause, and the next went
+        # through well inside the period; the one after came half a period later.
+        assert time.sleeps[0] == time.sleeps[2] == pytest.approx(PERIOD / 2)
+        assert time.sleeps[1] < 1
+        assert not session.ended.is_set()
+        assert [s.request_id for s in server.world.hls_sessions()] == [session.request_id]
+
+    journal = server.journal
+    assert journal.count(route="updateHls", status=503) == attempts_per_call
+    assert journal.count(route="updateHls", status=200) == 2
+    assert journal.count(route="stopHls", status=200) == 1
+
+
+async def test_faults_lasting_the_whole_period_end_the_session(
+    serve: Serve, connect: Connect, clock: ManualClock
+) -> None:
+    server = serve()
+    amnimo = connect(server)
+    amnimo.transport.retry = RetryPolicy(max_retries=0, backoff_base=8.0, backoff_cap=8.0)
+    sub, camera = camera_of(server)
+    server.faults.add(Fault(route="updateHls", kind="status", status=503))
+    time = VirtualTime(clock)
+    session = live(amnimo, sub, camera, keep_alive_period=PERIOD, clock=clock, sleep=time.sleep)
+    updates: list[int] = []
+
+    async def watch() -> None:
+        async with session:
+            await guarded(session.ended.wait())
+            updates.append(server.journal.count(route="updateHls"))
+
+    with pytest.raises(LiveSessionEndedError) as left:
+        await watch()
+
+    assert isinstance(left.value.reason, ServerError)
+    # Tried again and again within the period (30 s left after the first, pauses of 4 to 8 s)...
+    assert 4 <= updates[0] == len(time.sleeps) <= 8
+    assert sum(time.sleeps) <= PERIOD - 1
+    # ...and nothing after the session ended but the stop, in case the server still has it.
+    assert server.journal.count(route="updateHls") == updates[0]
+    assert server.journal.count(route="stopHls", status=200) == 1
+
+
+async def test_arguments_are_checked_before_anything_is_sent(serve: Serve, connect: Connect) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    with pytest.raises(ValidationError, match="keep_alive_period"):
+        live(amnimo, sub, camera, keep_alive_period=5)
+    with pytest.raises(ValidationError, match="dt"):
+        live(amnimo, sub, camera, dt="yesterday")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="camera_id"):
+        live(amnimo, sub, "not-a-camera")
+    assert len(server.journal) == 0
+
+
+async def test_a_session_runs_once(serve: Serve, connect: Connect, clock: ManualClock) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    session = live(amnimo, sub, camera, clock=clock, sleep=VirtualTime(clock, budget=0).sleep)
+    with pytest.raises(RuntimeError, match="not started"):
+        session.request_id  # noqa: B018
+    async with session:
+        pass
+    with pytest.raises(RuntimeError, match="runs once"):
+        async with session:
+            pass
+    assert server.journal.count(route="startHls") == server.journal.count(route="stopHls") == 1
