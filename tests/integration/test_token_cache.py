@@ -3,7 +3,8 @@
 ``async with AsyncAmnimo(id, secret, base_url=...) as a: await a.accounts.hierarchy(acc)`` (and
 the same with the blocking ``Amnimo``) is run as real, cold Python processes against one fake
 served on loopback, sharing only the user cache directory (the test's own, from the root
-conftest); the fake's journal counts the token calls.
+conftest), or, with ``AMNIMO_TOKEN_CACHE`` naming a real ``redis-server``, only Redis; the fake's
+journal counts the token calls.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from amnimo_async.testing import FakeAmnimo, FakeServer, Fault
+from amnimo_async.testing._redis_server import RedisServer
 
 RUNS = 5
 PROCESS_TIMEOUT = 60.0
@@ -59,9 +61,12 @@ def cron(tmp_path: Path) -> Path:
     return script
 
 
-def start(script: Path, server: FakeServer, flavour: str, barrier: Path | None) -> subprocess.Popen[str]:
+def start(
+    script: Path, server: FakeServer, flavour: str, barrier: Path | None, **environment: str
+) -> subprocess.Popen[str]:
     env = {
         **os.environ,  # XDG_CACHE_HOME and HOME: the test's own (tests/conftest.py)
+        **environment,
         "CRON_CLIENT_ID": server.client_id,
         "CRON_SECRET_KEY": server.secret_key,
         "CRON_BASE_URL": server.base_url,
@@ -92,23 +97,43 @@ def test_five_runs_in_a_row_cost_one_token_call(cron: Path, flavour: str) -> Non
         assert server.journal.token_calls == 1
 
 
+def run_together(
+    cron: Path, barrier: Path, server: FakeServer, flavour: str, environments: list[dict[str, str]]
+) -> None:
+    """One cron process per environment, all released at once when every one is up."""
+    barrier.mkdir()
+    # A slow token call: the others reach the cache's lock while the first fetch is out.
+    server.faults.add(Fault(kind="latency", route="issueToken", latency=0.5))
+    processes = [start(cron, server, flavour, barrier, **environment) for environment in environments]
+    deadline = time.monotonic() + PROCESS_TIMEOUT
+    while len(list(barrier.glob("ready-*"))) < len(processes) and time.monotonic() < deadline:
+        assert all(p.poll() is None for p in processes), [p.communicate() for p in processes]
+        time.sleep(0.01)
+    (barrier / "go").touch()
+    for process in processes:
+        finish(process, server)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("flavour", ["async", "sync"])
 def test_five_cold_processes_started_together_cost_one_token_call(
     cron: Path, tmp_path: Path, flavour: str
 ) -> None:
-    barrier = tmp_path / "barrier"
-    barrier.mkdir()
     with FakeAmnimo(seed=3).serve() as server:
-        # A slow token call: the others reach the cache's lock while the first fetch is out.
-        server.faults.add(Fault(kind="latency", route="issueToken", latency=0.5))
-        processes = [start(cron, server, flavour, barrier) for _ in range(RUNS)]
-        deadline = time.monotonic() + PROCESS_TIMEOUT
-        while len(list(barrier.glob("ready-*"))) < RUNS and time.monotonic() < deadline:
-            assert all(p.poll() is None for p in processes), [p.communicate() for p in processes]
-            time.sleep(0.01)
-        (barrier / "go").touch()
-        for process in processes:
-            finish(process, server)
+        run_together(cron, tmp_path / "barrier", server, flavour, [{}] * RUNS)
+        assert server.journal.count(route="getHierarchy") == RUNS
+        assert server.journal.token_calls == 1
+
+
+@pytest.mark.slow
+def test_a_redis_url_in_the_environment_shares_one_token_between_machines(cron: Path, tmp_path: Path) -> None:
+    """Each process with a cache directory of its own, as on five machines: only Redis shares."""
+    (tmp_path / "redis").mkdir()
+    with RedisServer.started(tmp_path / "redis") as redis, FakeAmnimo(seed=3).serve() as server:
+        machines = [
+            {"AMNIMO_TOKEN_CACHE": redis.url, "XDG_CACHE_HOME": str(tmp_path / f"machine-{n}")}
+            for n in range(RUNS)
+        ]
+        run_together(cron, tmp_path / "barrier", server, "async", machines)
         assert server.journal.count(route="getHierarchy") == RUNS
         assert server.journal.token_calls == 1
