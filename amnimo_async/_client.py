@@ -241,6 +241,8 @@ class AsyncAmnimo:
                 "must be a token cache with load, store, clear and lock methods, or None, "
                 f"got {type(token_cache).__name__}",
             )
+        # A cache the client chose itself (one on Redis holds connections) is the client's to close.
+        self._own_token_cache = token_cache is None
         self.transport = Transport(
             base_url=base_url,
             credentials=Credentials(client_id, secret_key),
@@ -274,8 +276,11 @@ class AsyncAmnimo:
         return Inventory(self, account_id, include=include, concurrency=concurrency, on_progress=on_progress)
 
     async def aclose(self) -> None:
-        """Close the connections (and the HTTP client, unless it was passed in)."""
+        """Close the connections (and the HTTP client and token cache, unless they were passed in)."""
         await self.transport.aclose()
+        close_cache = getattr(self.transport.tokens.cache, "aclose", None)
+        if self._own_token_cache and callable(close_cache):
+            await close_cache()
 
     async def __aenter__(self) -> AsyncAmnimo:
         return self

@@ -85,6 +85,7 @@ def finish(process: subprocess.Popen[str], server: FakeServer) -> None:
     out, err = process.communicate(timeout=PROCESS_TIMEOUT)
     assert process.returncode == 0, err
     assert out.strip() == server.account_id
+    assert err == ""  # no warning, no unclosed connection
 
 
 @pytest.mark.slow

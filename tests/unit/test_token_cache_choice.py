@@ -126,6 +126,7 @@ async def test_a_redis_url_goes_to_the_redis_cache_with_the_file_cache_behind_it
     url: str, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[tuple[str, TokenCache]] = []
+    closed: list[RedisTokenCache] = []
 
     class RedisTokenCache(InMemoryTokenCache):
         @classmethod
@@ -133,12 +134,18 @@ async def test_a_redis_url_goes_to_the_redis_cache_with_the_file_cache_behind_it
             built.append((url, fallback))
             return cls()
 
+        async def aclose(self) -> None:
+            closed.append(self)
+
     module = types.ModuleType(choice.REDIS_MODULE)
     module.RedisTokenCache = RedisTokenCache  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, choice.REDIS_MODULE, module)
     monkeypatch.setenv("AMNIMO_TOKEN_CACHE", url)
     async with AsyncAmnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL) as amnimo:
-        assert isinstance(amnimo.transport.tokens.cache, RedisTokenCache)
+        cache = amnimo.transport.tokens.cache
+        assert isinstance(cache, RedisTokenCache)
+        assert closed == []
+    assert closed == [cache]  # the client made it, so the client closes it (its connections)
     [(asked, fallback)] = built
     assert asked == url
     assert isinstance(fallback, FileTokenCache)
@@ -178,6 +185,19 @@ def test_no_home_at_all_keeps_tokens_in_memory_with_a_warning(
     assert isinstance(amnimo.transport.tokens.cache, InMemoryTokenCache)
     [warning] = amnimo_warnings(caplog)
     assert "home directory" in warning
+
+
+async def test_a_token_cache_passed_in_is_left_open(api: FakeAPI) -> None:
+    class ClosableCache(InMemoryTokenCache):
+        closed = False
+
+        async def aclose(self) -> None:
+            self.closed = True
+
+    cache = ClosableCache()
+    async with default_client(api, token_cache=cache):
+        pass
+    assert not cache.closed
 
 
 def test_an_explicit_token_cache_wins_over_the_environment(
