@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import builtins
+import inspect
 import os
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from types import TracebackType
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-import anyio
 import httpx
 
-from ._arguments import integer, string_list, uuid_string
-from ._endpoint import Endpoint, bound
-from ._errors import ConfigurationError, NotFoundError, ValidationError
+from ._arguments import integer
+from ._batch import get_many_cameras
+from ._default_token_cache import default_token_cache
+from ._endpoint import ClientLike, Endpoint
+from ._errors import ConfigurationError, ValidationError
 from ._inventory import DEFAULT_CONCURRENCY, KINDS, Inventory, Kind, Progress
-from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
-from ._paginate import DEFAULT_WINDOW, Paginator, iterate_cameras, iterate_external_devices, iterate_media
-from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, RateLimiter
-from ._request import Request
+from ._models import Media
+from ._paginate import MEDIA_PAGE_SIZE, iterate_cameras, iterate_external_devices, iterate_media
+from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, Limiter, RateLimiter
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from ._tokens import DEFAULT_REFRESH_MARGIN, InMemoryTokenCache, TokenCache
+from ._tokens import DEFAULT_REFRESH_MARGIN, TokenCache
 from ._transport import DEFAULT_TIMEOUT, Credentials, Transport
-from .api._params import partition
 from .api.accounts import get_hierarchy
 from .api.auth import issue_token
 from .api.cameras import get_camera, get_history, list_cameras, list_thumbnails
@@ -43,6 +42,7 @@ from .api.media import (
 from .api.streams import start_hls, stop_hls, update_hls
 
 P = ParamSpec("P")
+R = TypeVar("R")
 T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.amnimo.com/ex"
@@ -58,26 +58,53 @@ class Namespace:
         return f"<{type(self).__name__} of {self._client!r}>"
 
 
-class operation(Generic[P, T]):  # noqa: N801 - used like a decorator-style declaration
-    """Declares a namespace method that is exactly an endpoint's ``asyncio`` with the client bound."""
+class client_method(Generic[P, R]):  # noqa: N801 - used like a decorator-style declaration
+    """Declares a namespace method that is exactly ``fn(client, ...)`` with the namespace's client
+    bound: ``fn``'s signature (less the client), docstring, and async-ness."""
 
-    def __init__(self, endpoint: Endpoint[P, T]) -> None:
-        self.endpoint = endpoint
-        self.name = endpoint.operation.operation_id
+    def __init__(self, fn: Callable[Concatenate[ClientLike, P], R], name: str | None = None) -> None:
+        self.fn = fn
+        self.name = name or fn.__name__
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
     @overload
-    def __get__(self, obj: None, owner: type) -> operation[P, T]: ...
+    def __get__(self, obj: None, owner: type) -> client_method[P, R]: ...
     @overload
-    def __get__(self, obj: Namespace, owner: type) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    def __get__(self, obj: Namespace, owner: type) -> Callable[P, R]: ...
     def __get__(self, obj: Namespace | None, owner: type) -> Any:
         if obj is None:
             return self
-        method = bound(self.endpoint, obj._client, self.name)
+        method = _with_client(self.fn, obj._client)
+        signature = inspect.signature(self.fn)
+        method.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=list(signature.parameters.values())[1:]
+        )
+        method.__doc__ = self.fn.__doc__
+        method.__name__ = method.__qualname__ = self.name
         obj.__dict__[self.name] = method  # cached: later lookups skip the descriptor
         return method
+
+
+def _with_client(fn: Callable[..., Any], client: ClientLike) -> Callable[..., Any]:
+    """``fn`` with ``client`` as its first argument, a coroutine function if ``fn`` is one."""
+    if inspect.iscoroutinefunction(fn):
+
+        async def awaited(*args: Any, **kwargs: Any) -> Any:
+            return await fn(client, *args, **kwargs)
+
+        return awaited
+
+    def called(*args: Any, **kwargs: Any) -> Any:
+        return fn(client, *args, **kwargs)
+
+    return called
+
+
+def operation(endpoint: Endpoint[P, T]) -> client_method[P, Coroutine[Any, Any, T]]:
+    """A namespace method that is exactly an endpoint's ``asyncio`` with the client bound."""
+    return client_method(endpoint.asyncio, endpoint.operation.operation_id)
 
 
 class Accounts(Namespace):
@@ -93,72 +120,8 @@ class Cameras(Namespace):
     get = operation(get_camera.endpoint)
     thumbnails = operation(list_thumbnails.endpoint)
     history = operation(get_history.endpoint)
-
-    def iter(
-        self,
-        subscription_id: str,
-        *,
-        is_url: bool = True,
-        expiration: int = 60,
-        size: int = 500,
-        window: int = DEFAULT_WINDOW,
-    ) -> Paginator[Camera, CameraPage]:
-        """Every camera of the subscription, in server order (pages after the first fetched
-        concurrently, at most ``window`` ahead). ``.pages()`` walks pages instead."""
-        return iterate_cameras(
-            self._client, subscription_id, is_url=is_url, expiration=expiration, size=size, window=window
-        )
-
-    async def get_many(
-        self,
-        subscription_id: str,
-        camera_ids: Iterable[str],
-        *,
-        is_url: bool = True,
-        expiration: int = 60,
-        skip_missing: bool = False,
-    ) -> builtins.list[Camera]:
-        """The cameras with ``camera_ids`` (any number), fetched 10 per request, concurrently.
-
-        Cameras come back in the order asked (a repeated id once). An id the server does not
-        return raises :class:`NotFoundError` naming the missing ids, unless ``skip_missing``.
-        """
-        path = partition(subscription_id)  # checked even when there are no ids
-        items = string_list("camera_ids", camera_ids, item="camera ids")
-        wanted = list(dict.fromkeys(uuid_string(f"camera_ids[{i}]", v) for i, v in enumerate(items)))
-        step = list_cameras.MAX_CAMERA_IDS
-        build, parse = list_cameras.endpoint.build, list_cameras.endpoint.parse
-        # Every chunk is built (so validated) before the first is sent.
-        requests = [
-            build(subscription_id, is_url=is_url, expiration=expiration, camera_ids=wanted[i : i + step])
-            for i in range(0, len(wanted), step)
-        ]
-        found: dict[str, Camera] = {}
-        failures: list[BaseException] = []
-
-        async def fetch(request: Request) -> None:
-            try:
-                page = (await self._client.transport.send(request, parse)).parsed
-            except Exception as exc:  # the first failure is raised as itself, not in a group
-                failures.append(exc)
-                group.cancel_scope.cancel()
-                return
-            found.update((camera.id.lower(), camera) for camera in page.cameras)
-
-        async with anyio.create_task_group() as group:
-            for request in requests:
-                group.start_soon(fetch, request)
-        if failures:
-            raise failures[0]
-        missing = [camera_id for camera_id in wanted if camera_id not in found]
-        if missing and not skip_missing:
-            raise NotFoundError(
-                status_code=404,
-                method="GET",
-                url=self._client.transport.base_url + f"/partitions/{path['subscriptionId']}/cameras",
-                body=f"{len(missing)} of {len(wanted)} cameras not found: {', '.join(missing)}",
-            )
-        return [found[camera_id] for camera_id in wanted if camera_id in found]
+    iter = client_method(iterate_cameras)
+    get_many = client_method(get_many_cameras)
 
 
 class Streams(Namespace):
@@ -177,27 +140,7 @@ class MediaNamespace(Namespace):
     rename = operation(rename_media.endpoint)
     delete = operation(delete_media.endpoint)
 
-    def iter(
-        self,
-        subscription_id: str,
-        camera_id: str | None = None,
-        *,
-        categories: Sequence[str] | None = None,
-        sort_dir: str = "desc",
-        page_size: int = 1000,
-        lookahead: int = 1,
-    ) -> Paginator[Media, tuple[Media, ...]]:
-        """Every media of the subscription (or of ``camera_id``), page after page until a short
-        one; ``lookahead`` pages are asked for before knowing they exist (0 wastes no request)."""
-        return iterate_media(
-            self._client,
-            subscription_id,
-            camera_id,
-            categories=categories,
-            sort_dir=sort_dir,
-            page_size=page_size,
-            lookahead=lookahead,
-        )
+    iter = client_method(iterate_media)
 
     async def search(
         self,
@@ -206,7 +149,7 @@ class MediaNamespace(Namespace):
         *,
         categories: Sequence[str] | None = None,
         page_number: int = 0,
-        page_size: int = 1000,
+        page_size: int = MEDIA_PAGE_SIZE,
         sort_dir: str = "desc",
     ) -> tuple[Media, ...]:
         """One page of media of a subscription, or of one camera when ``camera_id`` is given."""
@@ -229,11 +172,7 @@ class Devices(Namespace):
     peripherals = operation(list_peripherals.endpoint)
     operate_port = operation(operate_port.endpoint)
 
-    def iter_external(
-        self, subscription_id: str, *, size: int = 100, window: int = DEFAULT_WINDOW
-    ) -> Paginator[DeviceExternalDevices, ExternalDevicePage]:
-        """Every edge device with its external devices (pages after the first concurrently)."""
-        return iterate_external_devices(self._client, subscription_id, size=size, window=window)
+    iter_external = client_method(iterate_external_devices)
 
 
 class AsyncAmnimo:
@@ -248,7 +187,12 @@ class AsyncAmnimo:
 
     Credentials and base URL fall back to ``AMNIMO_CLIENT_ID``, ``AMNIMO_SECRET_KEY`` and
     ``AMNIMO_BASE_URL``. Every call, token calls included, shares one rate limiter (by default the
-    API's documented bucket: ``rate`` 5 requests/s, ``burst`` 20) and one token.
+    API's documented bucket: ``rate`` 5 requests/s, ``burst`` 20; ``rate_limiter`` replaces it
+    with any :class:`~amnimo_async._ratelimit.Limiter`, such as one a fleet shares) and one token.
+
+    Tokens outlive the process (the API allows 1,000 token calls a month): without
+    ``token_cache``, ``AMNIMO_TOKEN_CACHE`` chooses (``memory``, a directory, or a ``redis://``
+    URL), else a :class:`FileTokenCache` in the user cache directory when it is writable.
     """
 
     def __init__(
@@ -264,6 +208,7 @@ class AsyncAmnimo:
         token_cache: TokenCache | None = None,
         http_client: httpx.AsyncClient | None = None,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        rate_limiter: Limiter | None = None,
     ) -> None:
         client_id = client_id or os.environ.get("AMNIMO_CLIENT_ID")
         secret_key = secret_key or os.environ.get("AMNIMO_SECRET_KEY")
@@ -284,12 +229,26 @@ class AsyncAmnimo:
             )
         integer("burst", burst, minimum=1)
         integer("max_retries", max_retries, minimum=0)
+        if rate_limiter is not None and not _is_limiter(rate_limiter):
+            raise ValidationError(
+                "rate_limiter",
+                "must be a rate limiter with async acquire() and async slow_down(pause, granted_at=None) "
+                f"methods, or None, got {type(rate_limiter).__name__}",
+            )
+        if token_cache is not None and not isinstance(token_cache, TokenCache):
+            raise ValidationError(
+                "token_cache",
+                "must be a token cache with load, store, clear and lock methods, or None, "
+                f"got {type(token_cache).__name__}",
+            )
+        # A cache the client chose itself (one on Redis holds connections) is the client's to close.
+        self._own_token_cache = token_cache is None
         self.transport = Transport(
             base_url=base_url,
             credentials=Credentials(client_id, secret_key),
             fetch_grant=lambda: issue_token.asyncio(self),
-            token_cache=token_cache if token_cache is not None else InMemoryTokenCache(),
-            limiter=RateLimiter(rate, burst),
+            token_cache=token_cache if token_cache is not None else default_token_cache(),
+            limiter=rate_limiter if rate_limiter is not None else RateLimiter(rate, burst),
             retry=RetryPolicy(max_retries=max_retries),
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             http_client=http_client,
@@ -317,8 +276,11 @@ class AsyncAmnimo:
         return Inventory(self, account_id, include=include, concurrency=concurrency, on_progress=on_progress)
 
     async def aclose(self) -> None:
-        """Close the connections (and the HTTP client, unless it was passed in)."""
+        """Close the connections (and the HTTP client and token cache, unless they were passed in)."""
         await self.transport.aclose()
+        close_cache = getattr(self.transport.tokens.cache, "aclose", None)
+        if self._own_token_cache and callable(close_cache):
+            await close_cache()
 
     async def __aenter__(self) -> AsyncAmnimo:
         return self
@@ -334,3 +296,10 @@ class AsyncAmnimo:
     def __repr__(self) -> str:
         transport = self.transport
         return f"<AsyncAmnimo base_url={transport.base_url!r} client_id={transport.credentials.client_id!r}>"
+
+
+def _is_limiter(value: object) -> bool:
+    """Whether ``value`` has the :class:`Limiter` protocol's methods, both coroutine functions."""
+    return isinstance(value, Limiter) and all(
+        inspect.iscoroutinefunction(getattr(value, name)) for name in ("acquire", "slow_down")
+    )

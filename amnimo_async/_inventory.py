@@ -18,13 +18,13 @@ import attrs
 from ._endpoint import ClientLike
 from ._errors import AmnimoError, ValidationError
 from ._models import Account, Camera, DeviceExternalDevices, Media
-from ._paginate import Paginator, cancel_all, iterate_cameras, iterate_external_devices, iterate_media
+from ._paginate import MEDIA_PAGE_SIZE, Paginator, iterate_cameras, iterate_external_devices, iterate_media
+from ._tasks import all_or_first_failure, cancel_all
 from .api.accounts import get_hierarchy
 
 Kind = Literal["cameras", "media", "devices"]
 KINDS: tuple[Kind, ...] = ("cameras", "media", "devices")
 DEFAULT_CONCURRENCY = 8
-MEDIA_PAGE_SIZE = 1000
 
 
 @attrs.frozen
@@ -108,7 +108,7 @@ class Inventory:
         buffer: int = 2000,
     ) -> None:
         self._client = client
-        self._hierarchy_request = get_hierarchy.endpoint.build(account_id)  # validates the id now
+        get_hierarchy.endpoint.build(account_id)  # validates the id now, before anything is sent
         self.include: tuple[Kind, ...] = tuple(dict.fromkeys(_kinds(include)))
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ValidationError("concurrency", f"must be an integer of at least 1, got {concurrency!r}")
@@ -155,19 +155,14 @@ class Inventory:
     async def _produce(self, queue: asyncio.Queue[Any]) -> None:
         try:
             self._pages_expected = 1
-            answer = await self._client.transport.send(self._hierarchy_request, get_hierarchy.endpoint.parse)
-            self.hierarchy = answer.parsed
+            self.hierarchy = await get_hierarchy.asyncio(self._client, self._account_id)
             self._page_done()
             subscriptions = self.hierarchy.subscription_ids()
             self._subscriptions_total = len(subscriptions)
             self._pages_expected += len(subscriptions) * len(self.include)  # first pages, at least
             self._report()
             gate = asyncio.Semaphore(self._concurrency)
-            tasks = [asyncio.ensure_future(self._subscription(sub, gate, queue)) for sub in subscriptions]
-            try:
-                await asyncio.gather(*tasks)
-            finally:
-                await cancel_all(tasks)
+            await all_or_first_failure(self._subscription(sub, gate, queue) for sub in subscriptions)
             await queue.put(_DONE)
         except BaseException as exc:  # the consumer re-raises it (cancellation is the consumer's)
             if not isinstance(exc, asyncio.CancelledError):
@@ -179,8 +174,9 @@ class Inventory:
     ) -> None:
         async with gate:
             counts = self.summary.counts.setdefault(subscription_id, dict.fromkeys(self.include, 0))
-            lists = [self._list(subscription_id, kind, counts, queue) for kind in self.include]
-            await asyncio.gather(*lists)
+            await all_or_first_failure(
+                self._list(subscription_id, kind, counts, queue) for kind in self.include
+            )
             self._subscriptions_done += 1
             self._report()
 

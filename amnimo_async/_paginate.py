@@ -15,23 +15,29 @@ from __future__ import annotations
 import asyncio
 import collections
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sized
 from typing import Any, Generic, TypeVar
-
-import httpx
 
 from ._endpoint import ClientLike, Endpoint
 from ._errors import ValidationError
 from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
-from ._request import Request
+from ._tasks import cancel_all
 from .api.cameras import list_cameras
 from .api.devices import list_external_devices
 from .api.media import search_camera_media, search_subscription_media
+from .api.media.search_subscription_media import MAX_PAGE_SIZE as _MAX_MEDIA_PAGE_SIZE
 
 ItemT = TypeVar("ItemT")
 PageT = TypeVar("PageT")
+SizedPageT = TypeVar("SizedPageT", bound=Sized)
+
+FetchPage = Callable[[int], Awaitable[PageT]]
+"""Page number (from 0) to that page: what a walk asks for."""
+Walk = Callable[[FetchPage[PageT]], AsyncIterator[PageT]]
+"""How a list is walked: given a page fetcher, its pages in order."""
 
 DEFAULT_WINDOW = 8
+MEDIA_PAGE_SIZE = _MAX_MEDIA_PAGE_SIZE  # media searches have no total: the fewer pages the better
 
 
 class Paginator(Generic[ItemT, PageT]):
@@ -44,12 +50,12 @@ class Paginator(Generic[ItemT, PageT]):
 
     def __init__(
         self,
-        client: ClientLike,
-        walk: Callable[[Paginator[ItemT, PageT]], AsyncIterator[PageT]],
+        fetch_page: FetchPage[PageT],
+        walk: Walk[PageT],
         items_of: Callable[[PageT], Iterable[ItemT]],
         page_count: Callable[[PageT], int] | None = None,
     ) -> None:
-        self._client = client
+        self._fetch_page = fetch_page
         self._walk = walk
         self.items_of = items_of
         self.page_count = page_count
@@ -57,16 +63,15 @@ class Paginator(Generic[ItemT, PageT]):
 
     def pages(self) -> AsyncIterator[PageT]:
         """The pages, in order."""
-        return self._walk(self)
+        return self._walk(self._fetch)
 
-    async def _fetch(self, request: Request, parse: Callable[[httpx.Response], PageT]) -> PageT:
-        """Send one page's request and count the answer (for this module's walkers)."""
-        answer = await self._client.transport.send(request, parse)
+    async def _fetch(self, number: int) -> PageT:
+        page = await self._fetch_page(number)
         self.pages_fetched += 1
-        return answer.parsed
+        return page
 
     async def _items(self) -> AsyncIterator[ItemT]:
-        pages = self._walk(self)
+        pages = self.pages()
         try:
             async for page in pages:
                 for item in self.items_of(page):
@@ -81,39 +86,40 @@ class Paginator(Generic[ItemT, PageT]):
         return f"<Paginator pages_fetched={self.pages_fetched}>"
 
 
-def counted(
-    client: ClientLike,
-    request: Callable[[int], Request],
-    parse: Callable[[httpx.Response], PageT],
-    items_of: Callable[[PageT], Iterable[ItemT]],
-    page_count: Callable[[PageT], int],
-    window: int,
-) -> Paginator[ItemT, PageT]:
-    """A list whose first page says how many pages there are: the rest come concurrently."""
-    window = _window(window)
-    first_request = request(0)  # validates every argument now, before anything is sent
+def page_fetcher(
+    endpoint: Endpoint[..., PageT], client: ClientLike, *args: Any, page_argument: str, **kwargs: Any
+) -> FetchPage[PageT]:
+    """Pages of ``endpoint`` called with ``args`` and ``kwargs``, the page number passed as
+    ``page_argument``; every argument is validated now (by building page 0), before anything
+    is sent."""
+    endpoint.build(*args, **kwargs, **{page_argument: 0})
 
-    async def walk(paginator: Paginator[ItemT, PageT]) -> AsyncIterator[PageT]:
-        def fetch(page: int) -> Awaitable[PageT]:
-            return paginator._fetch(first_request if page == 0 else request(page), parse)
+    def fetch(number: int) -> Awaitable[PageT]:
+        return endpoint.asyncio(client, *args, **kwargs, **{page_argument: number})
 
+    return fetch
+
+
+def counted(page_count: Callable[[PageT], int], window: int) -> Walk[PageT]:
+    """The walk of a list whose first page says how many pages there are: the rest come
+    concurrently, at most ``window`` in flight."""
+
+    async def walk(fetch: FetchPage[PageT]) -> AsyncIterator[PageT]:
         first = await fetch(0)
         yield first
         async for page in in_order(fetch, range(1, page_count(first)), window):
             yield page
 
-    return Paginator(client, walk, items_of, page_count)
+    return walk
 
 
-async def in_order(
-    fetch: Callable[[int], Awaitable[PageT]], numbers: Iterable[int], window: int
-) -> AsyncIterator[PageT]:
+async def in_order(fetch: FetchPage[PageT], numbers: Iterable[int], window: int) -> AsyncIterator[PageT]:
     """Fetch pages ``numbers`` concurrently, at most ``window`` in flight, and yield them in order.
 
     A failure is raised when its page's turn comes; whatever is still in flight is cancelled.
     """
     todo: Iterator[int] = iter(numbers)
-    pending: collections.deque[asyncio.Task[PageT]] = collections.deque()
+    pending: collections.deque[asyncio.Future[PageT]] = collections.deque()
     try:
         for number in todo:
             pending.append(asyncio.ensure_future(fetch(number)))
@@ -130,19 +136,26 @@ async def in_order(
         await cancel_all(pending)
 
 
-async def cancel_all(tasks: Iterable[asyncio.Task[Any]]) -> None:
-    """Cancel tasks and wait until they are gone (their errors are dropped: nobody wants them).
+def until_short(page_size: int, lookahead: int) -> Walk[SizedPageT]:
+    """The walk of a list with no total: pages until one shorter than ``page_size``, with
+    ``lookahead`` more asked for before knowing they exist."""
 
-    The wait is shielded: an anyio cancel scope cancels its task again at every await, and an
-    unshielded gather would pass that on, cancelling the tasks a second time while they close
-    their connections and leaving those connections checked out of the pool. Shielded, a repeated
-    cancellation ends only our wait; the tasks finish their own clean-up.
-    """
-    tasks = list(tasks)
-    for task in tasks:
-        task.cancel()
-    if tasks:
-        await asyncio.shield(asyncio.gather(*tasks, return_exceptions=True))
+    async def walk(fetch: FetchPage[SizedPageT]) -> AsyncIterator[SizedPageT]:
+        pending: collections.deque[asyncio.Future[SizedPageT]] = collections.deque()
+        following = 0
+        try:
+            while True:
+                while len(pending) <= lookahead:
+                    pending.append(asyncio.ensure_future(fetch(following)))
+                    following += 1
+                page = await pending.popleft()
+                yield page
+                if len(page) < page_size:
+                    break
+        finally:
+            await cancel_all(pending)
+
+    return walk
 
 
 def _window(value: int) -> int:
@@ -160,21 +173,28 @@ def iterate_cameras(
     size: int = list_cameras.MAX_PAGE_SIZE,
     window: int = DEFAULT_WINDOW,
 ) -> Paginator[Camera, CameraPage]:
-    """Every camera of a subscription: page 0 tells ``total``, the rest come concurrently."""
-
-    def request(page: int) -> Request:
-        return list_cameras.endpoint.build(
-            subscription_id, is_url=is_url, expiration=expiration, page=page, size=size
-        )
-
-    return counted(
-        client, request, list_cameras.endpoint.parse, lambda page: page.cameras, _camera_page_count, window
+    """Every camera of the subscription, in server order (pages after the first fetched
+    concurrently, at most ``window`` ahead). ``.pages()`` walks pages instead."""
+    walk = counted(_camera_page_count, _window(window))
+    fetch = page_fetcher(
+        list_cameras.endpoint,
+        client,
+        subscription_id,
+        is_url=is_url,
+        expiration=expiration,
+        size=size,
+        page_argument="page",
     )
+    return Paginator(fetch, walk, lambda page: page.cameras, _camera_page_count)
 
 
 def _camera_page_count(first: CameraPage) -> int:
     """ceil(total / size), at least 1."""
     return max(1, math.ceil(first.total / first.size)) if first.size else 1
+
+
+def _device_page_count(first: ExternalDevicePage) -> int:
+    return max(1, first.summary.total_pages)
 
 
 def iterate_external_devices(
@@ -184,19 +204,12 @@ def iterate_external_devices(
     size: int = list_external_devices.LARGEST_PAGE_SIZE,
     window: int = DEFAULT_WINDOW,
 ) -> Paginator[DeviceExternalDevices, ExternalDevicePage]:
-    """Every edge device with its external devices: ``summary.totalPages`` says how many pages."""
-
-    def request(page: int) -> Request:
-        return list_external_devices.endpoint.build(subscription_id, page=page, size=size)
-
-    return counted(
-        client,
-        request,
-        list_external_devices.endpoint.parse,
-        lambda page: page.data,
-        lambda first: max(1, first.summary.total_pages),
-        window,
+    """Every edge device with its external devices (pages after the first concurrently)."""
+    walk = counted(_device_page_count, _window(window))
+    fetch = page_fetcher(
+        list_external_devices.endpoint, client, subscription_id, size=size, page_argument="page"
     )
+    return Paginator(fetch, walk, lambda page: page.data, _device_page_count)
 
 
 def iterate_media(
@@ -206,39 +219,25 @@ def iterate_media(
     *,
     categories: Iterable[str] | None = None,
     sort_dir: str = "desc",
-    page_size: int = 1000,
+    page_size: int = MEDIA_PAGE_SIZE,
     lookahead: int = 1,
 ) -> Paginator[Media, tuple[Media, ...]]:
-    """Every media of a subscription (or of one camera): pages until a short one."""
+    """Every media of the subscription (or of ``camera_id``), page after page until a short
+    one; ``lookahead`` pages are asked for before knowing they exist (0 wastes no request)."""
     if isinstance(lookahead, bool) or not isinstance(lookahead, int) or lookahead < 0:
         raise ValidationError("lookahead", f"must be an integer of at least 0, got {lookahead!r}")
     endpoint: Endpoint[..., tuple[Media, ...]] = (
         search_subscription_media.endpoint if camera_id is None else search_camera_media.endpoint
     )
     ids = (subscription_id,) if camera_id is None else (subscription_id, camera_id)
-    wanted = None if categories is None else list(categories)
-
-    def request(page: int) -> Request:
-        return endpoint.build(
-            *ids, page_number=page, page_size=page_size, categories=wanted, sort_dir=sort_dir
-        )
-
-    request(0)  # validates every argument now, before anything is sent
-
-    async def walk(paginator: Paginator[Media, tuple[Media, ...]]) -> AsyncIterator[tuple[Media, ...]]:
-        pending: collections.deque[asyncio.Task[tuple[Media, ...]]] = collections.deque()
-        following = 0
-        try:
-            while True:
-                while len(pending) <= lookahead:
-                    fetch = paginator._fetch(request(following), endpoint.parse)
-                    pending.append(asyncio.ensure_future(fetch))
-                    following += 1
-                page = await pending.popleft()
-                yield page
-                if len(page) < page_size:
-                    break
-        finally:
-            await cancel_all(pending)
-
-    return Paginator(client, walk, lambda page: page)
+    fetch = page_fetcher(
+        endpoint,
+        client,
+        *ids,
+        page_size=page_size,
+        categories=None if categories is None else list(categories),
+        sort_dir=sort_dir,
+        page_argument="page_number",
+    )
+    walk: Walk[tuple[Media, ...]] = until_short(page_size, lookahead)
+    return Paginator(fetch, walk, lambda page: page)

@@ -32,6 +32,7 @@ from ._models import (
     ThumbnailList,
 )
 from ._paginate import ItemT, PageT, Paginator
+from ._ratelimit import Limiter
 from ._sync import BlockingClient, BlockingProxy, Portal
 from ._tokens import TokenCache
 from ._transport import DEFAULT_TIMEOUT
@@ -84,6 +85,7 @@ class Amnimo(BlockingClient[AsyncAmnimo]):
         token_cache: TokenCache | None = None,
         http_client: httpx.AsyncClient | None = None,
         refresh_margin: float = 300.0,
+        rate_limiter: Limiter | None = None,
     ) -> None:
         factory = functools.partial(
             AsyncAmnimo,
@@ -97,6 +99,7 @@ class Amnimo(BlockingClient[AsyncAmnimo]):
             token_cache=token_cache,
             http_client=http_client,
             refresh_margin=refresh_margin,
+            rate_limiter=rate_limiter,
         )
         super().__init__(Portal(factory))
         self.accounts = SyncAccounts(self._portal, self._target.accounts)
@@ -343,7 +346,7 @@ class SyncMediaNamespace(BlockingProxy[MediaNamespace]):
         subscription_id: str,
         camera_id: str | None = None,
         *,
-        categories: Sequence[str] | None = None,
+        categories: Iterable[str] | None = None,
         sort_dir: str = "desc",
         page_size: int = 1000,
         lookahead: int = 1,

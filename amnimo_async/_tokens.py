@@ -74,25 +74,21 @@ class InMemoryTokenCache:
         return f"<InMemoryTokenCache tokens={len(self._tokens)}>"
 
 
+@attrs.define(eq=False)
 class TokenManager:
-    """Hands out the current token; fetches a new one, once, when it is missing or stale."""
+    """Hands out the current token; fetches a new one, once, when it is missing or stale.
 
-    def __init__(
-        self,
-        fetch: Callable[[], Awaitable[Token]],
-        *,
-        cache: TokenCache,
-        key: str,
-        margin: float = DEFAULT_REFRESH_MARGIN,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._fetch = fetch
-        self._cache = cache
-        self._key = key
-        self._margin = margin
-        self.clock = clock
-        self._token: Token | None = None
-        self._inflight: asyncio.Task[Token] | None = None
+    ``fetch`` makes the token call; ``cache`` keeps tokens under ``key`` (for a persistent cache,
+    across processes); a token is replaced ``margin`` seconds before it expires by ``clock``.
+    """
+
+    _fetch: Callable[[], Awaitable[Token]]
+    cache: TokenCache = attrs.field(kw_only=True)
+    _key: str = attrs.field(kw_only=True)
+    _margin: float = attrs.field(default=DEFAULT_REFRESH_MARGIN, kw_only=True)
+    clock: Callable[[], float] = attrs.field(default=time.time, kw_only=True)
+    _token: Token | None = attrs.field(default=None, init=False)
+    _inflight: asyncio.Task[Token] | None = attrs.field(default=None, init=False)
 
     def is_stale(self, token: Token) -> bool:
         """Expired, or within the refresh margin of expiring."""
@@ -127,14 +123,14 @@ class TokenManager:
         self._inflight = None
 
     async def _obtain(self, rejected: Token | None) -> Token:
-        async with self._cache.lock(self._key):
-            cached = await self._cache.load(self._key)
+        async with self.cache.lock(self._key):
+            cached = await self.cache.load(self._key)
             if cached is not None and cached != rejected and not self.is_stale(cached):
                 self._token = cached
                 return cached
             token = await self._fetch()
             logger.debug("issued a new access token, valid %.0f s", token.expires_at - token.issued_at)
-            await self._cache.store(self._key, token)
+            await self.cache.store(self._key, token)
             self._token = token
             return token
 

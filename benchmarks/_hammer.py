@@ -36,7 +36,7 @@ from typing import IO, Any
 
 import httpx
 
-from amnimo_async import AsyncAmnimo, RateLimitError
+from amnimo_async import AsyncAmnimo, InMemoryTokenCache, RateLimitError
 from amnimo_async._converter import unstructure
 
 POLL_SIZE = 10
@@ -120,7 +120,10 @@ async def compete_httpx(subscription_id: str, rate: float) -> dict[str, float]:
 async def compete_sdk(subscription_id: str, rate: float, burst: int) -> dict[str, Any]:
     """A lower-rate SDK client on the same client ID: ``cameras.list`` back to back, paced by its limiter."""
     base_url, client_id, secret_key = _environment()
-    async with AsyncAmnimo(client_id, secret_key, base_url=base_url, rate=rate, burst=burst) as amnimo:
+    cache = InMemoryTokenCache()  # a token of its own, as a process on another machine would have
+    async with AsyncAmnimo(
+        client_id, secret_key, base_url=base_url, rate=rate, burst=burst, token_cache=cache
+    ) as amnimo:
         await amnimo.cameras.list(subscription_id, page=0, size=POLL_SIZE)  # its token, and one poll
         print("ready", flush=True)
         stop = asyncio.ensure_future(_stop_requested())
@@ -150,7 +153,8 @@ async def stream(account_id: str, out: IO[str]) -> dict[str, Any]:
     base_url, client_id, secret_key = _environment()
     written = errors = 0
     started = time.perf_counter()
-    async with AsyncAmnimo(client_id, secret_key, base_url=base_url, rate=None) as amnimo:
+    cache = InMemoryTokenCache()  # a token of its own: N counts its token call
+    async with AsyncAmnimo(client_id, secret_key, base_url=base_url, rate=None, token_cache=cache) as amnimo:
         inventory = amnimo.inventory(account_id)
         async for record in inventory:
             if record.kind == "error":

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from amnimo_async import Amnimo, AsyncAmnimo, Camera
+from amnimo_async import Amnimo, AsyncAmnimo, Camera, InMemoryTokenCache
 
 from ._util import (
     COMMAND,
@@ -84,8 +84,11 @@ async def _nothing() -> None:
 
 
 async def _open(http: httpx.AsyncClient) -> AsyncAmnimo:
-    """An AsyncAmnimo over ``http``, limiter off, built in the loop that will run it."""
-    return AsyncAmnimo(*CREDENTIALS, base_url=BASE_URL, http_client=http, rate=None)
+    """An AsyncAmnimo over ``http``, limiter off, its own token in memory, built in the loop that
+    will run it."""
+    return AsyncAmnimo(
+        *CREDENTIALS, base_url=BASE_URL, http_client=http, rate=None, token_cache=InMemoryTokenCache()
+    )
 
 
 def _in(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T]) -> T:
@@ -105,13 +108,21 @@ def measure(*, n: int, rounds: int, warmup: int) -> tuple[dict[str, list[float]]
 
     amnimo = loop.run_until_complete(_open(async_http))  # built in the loop it will run in
     in_thread = _in(idle_loop, _open(hop_http))
-    amnimo_sync = Amnimo(*CREDENTIALS, base_url=BASE_URL, http_client=sync_http, rate=None)
+    amnimo_sync = Amnimo(
+        *CREDENTIALS, base_url=BASE_URL, http_client=sync_http, rate=None, token_cache=InMemoryTokenCache()
+    )
     baseline_class = _baseline_amnimo()
     baseline_http = mock_client(camera_body())
     baseline = (
         None
         if baseline_class is None
-        else baseline_class(*CREDENTIALS, base_url=BASE_URL, http_client=baseline_http, rate=None)
+        else baseline_class(
+            *CREDENTIALS,
+            base_url=BASE_URL,
+            http_client=baseline_http,
+            rate=None,
+            token_cache=InMemoryTokenCache(),
+        )
     )
     try:
         for camera in (

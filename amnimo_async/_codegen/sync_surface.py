@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from .._client import AsyncAmnimo, Namespace
+from .._client import AsyncAmnimo, Namespace, client_method
 from .._endpoint import Endpoint
 from .python_source import (
     INDENT,
@@ -231,8 +231,10 @@ class Generator:
 
     def _member(self, name: str, value: Any, owner: type) -> list[str]:
         """The blocking twin of the public class attribute ``name`` of ``owner``."""
-        endpoint = getattr(value, "endpoint", None)
-        if isinstance(endpoint, Endpoint):  # operation(endpoint): the endpoint's asyncio, bound
+        if isinstance(value, client_method):  # fn(client, ...) bound: judged as fn without its client
+            value = value.fn
+        endpoint = getattr(sys.modules[value.__module__], "endpoint", None) if callable(value) else None
+        if isinstance(endpoint, Endpoint) and endpoint.asyncio is value:  # an operation's asyncio
             build, parse_response = endpoint.build, endpoint.parse
             result = self._result(*_parsed_type(parse_response))
             parameters = list(inspect.signature(build).parameters.values())

@@ -182,7 +182,7 @@ class FakeAmnimo:
         """An httpx transport calling the app in process (no socket)."""
         return httpx.ASGITransport(app=self.app)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> FakeServer:
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> FakeServer[FakeAmnimo]:
         """A uvicorn server of this fake on ``host``:``port`` (0: a free port).
 
         Use as ``with fake.serve() as server:``; it runs in a background thread.

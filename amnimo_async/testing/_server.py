@@ -6,21 +6,35 @@ import asyncio
 import socket
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 import uvicorn
+from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ._connections import ConnectionRegistry
-
-if TYPE_CHECKING:
-    from ._fake import FakeAmnimo
-    from ._faults import FaultSet
-    from ._journal import Journal
-    from ._state import World
+from ._faults import FaultSet
+from ._journal import Journal
+from ._state import World
 
 _START_TIMEOUT = 10.0
+
+T = TypeVar("T")
+
+
+class Servable(Protocol):
+    """What a server needs of the fake it serves: its ASGI app and its connection registry."""
+
+    @property
+    def app(self) -> ASGIApp: ...
+
+    @property
+    def connections(self) -> ConnectionRegistry: ...
+
+
+FakeT = TypeVar("FakeT", bound=Servable)
 
 
 def protocol_class(registry: ConnectionRegistry) -> type[asyncio.Protocol]:
@@ -38,9 +52,7 @@ def protocol_class(registry: ConnectionRegistry) -> type[asyncio.Protocol]:
     return ResettableH11Protocol
 
 
-def uvicorn_config(
-    fake: FakeAmnimo, *, log_level: str = "warning", access_log: bool = False
-) -> uvicorn.Config:
+def uvicorn_config(fake: Servable, *, log_level: str = "warning", access_log: bool = False) -> uvicorn.Config:
     """The uvicorn configuration the fake is served with."""
     return uvicorn.Config(
         fake.app,
@@ -72,14 +84,46 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-class FakeServer:
+class _OfTheFake(Generic[T]):
+    """A server attribute that is the served fake's attribute of the same name."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, server: None, owner: type) -> _OfTheFake[T]: ...
+    @overload
+    def __get__(self, server: FakeServer[Any], owner: type) -> T: ...
+    def __get__(self, server: FakeServer[Any] | None, owner: type) -> Any:
+        return self if server is None else getattr(server.fake, self.name)
+
+
+class FakeServer(Generic[FakeT]):
     """A running FakeAmnimo on ``base_url`` (``http://127.0.0.1:PORT/ex``).
 
     Made by ``fake.serve()``; use it as a context manager (it stops and closes the port on
     exit). It exposes the fake's credentials, ids, journal, faults and world for tests.
     """
 
-    def __init__(self, fake: FakeAmnimo, host: str = "127.0.0.1", port: int = 0) -> None:
+    client_id = _OfTheFake[str]("The fake's first client ID.")
+    secret_key = _OfTheFake[str]("The secret key of :attr:`client_id`.")
+    account_id = _OfTheFake[str]("The root account of the tenant.")
+    subscription_ids = _OfTheFake[list[str]]("The tenant's subscriptions in profile order.")
+    journal = _OfTheFake[Journal]("Every request served.")
+    faults = _OfTheFake[FaultSet]("Armed faults.")
+    world = _OfTheFake[World]("The data, for assertions.")
+    expire_all_tokens = _OfTheFake[Callable[[], None]](
+        "Make every token issued so far expired now (see FakeAmnimo.expire_all_tokens)."
+    )
+    add_client = _OfTheFake[Callable[[], tuple[str, str]]](
+        "Another client ID and secret of the same tenant (see FakeAmnimo.add_client)."
+    )
+
+    def __init__(self, fake: FakeT, host: str = "127.0.0.1", port: int = 0) -> None:
         self.fake = fake
         self.host = host
         self._requested_port = port
@@ -89,7 +133,7 @@ class FakeServer:
 
     # --- lifecycle ------------------------------------------------------------------------
 
-    def start(self) -> FakeServer:
+    def start(self) -> FakeServer[FakeT]:
         """Bind, start uvicorn in a daemon thread and wait until it accepts connections."""
         if self._thread is not None:
             raise RuntimeError("this FakeServer is already started")
@@ -123,7 +167,7 @@ class FakeServer:
             thread.join(timeout=3.0)
         self._thread = None
 
-    def __enter__(self) -> FakeServer:
+    def __enter__(self) -> FakeServer[FakeT]:
         return self if self._thread is not None else self.start()
 
     def __exit__(
@@ -151,49 +195,6 @@ class FakeServer:
     def base_url(self) -> str:
         """The API base URL, ``http://HOST:PORT/ex``."""
         return f"{self.origin}/ex"
-
-    @property
-    def client_id(self) -> str:
-        """The fake's first client ID."""
-        return self.fake.client_id
-
-    @property
-    def secret_key(self) -> str:
-        """The secret key of :attr:`client_id`."""
-        return self.fake.secret_key
-
-    @property
-    def account_id(self) -> str:
-        """The root account of the tenant."""
-        return self.fake.account_id
-
-    @property
-    def subscription_ids(self) -> list[str]:
-        """The tenant's subscriptions in profile order."""
-        return self.fake.subscription_ids
-
-    @property
-    def journal(self) -> Journal:
-        """Every request served."""
-        return self.fake.journal
-
-    @property
-    def faults(self) -> FaultSet:
-        """Armed faults."""
-        return self.fake.faults
-
-    @property
-    def world(self) -> World:
-        """The data, for assertions."""
-        return self.fake.world
-
-    def expire_all_tokens(self) -> None:
-        """Make every token issued so far expired now (see FakeAmnimo.expire_all_tokens)."""
-        self.fake.expire_all_tokens()
-
-    def add_client(self) -> tuple[str, str]:
-        """Another client ID and secret of the same tenant (see FakeAmnimo.add_client)."""
-        return self.fake.add_client()
 
     def __repr__(self) -> str:
         return f"FakeServer({self.base_url!r}, running={self.running})"

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from ._fake import FakeAmnimo
     from ._server import FakeServer
 
 _FAKE_MARKER = "fake_amnimo"
@@ -54,7 +55,7 @@ def _marker_options(request: pytest.FixtureRequest, name: str) -> dict[str, Any]
 
 
 @pytest.fixture
-def fake_amnimo(request: pytest.FixtureRequest) -> Iterator[FakeServer]:
+def fake_amnimo(request: pytest.FixtureRequest) -> Iterator[FakeServer[FakeAmnimo]]:
     """A FakeAmnimo served on loopback for one test; yields the running FakeServer."""
     from . import FakeAmnimo
 
@@ -67,7 +68,9 @@ def fake_amnimo(request: pytest.FixtureRequest) -> Iterator[FakeServer]:
         yield server
 
 
-async def _amnimo_client(request: pytest.FixtureRequest, fake_amnimo: FakeServer) -> AsyncIterator[Any]:
+async def _amnimo_client(
+    request: pytest.FixtureRequest, fake_amnimo: FakeServer[FakeAmnimo]
+) -> AsyncIterator[Any]:
     """An ``AsyncAmnimo`` connected to ``fake_amnimo`` (opened and closed around the test)."""
     from amnimo_async import AsyncAmnimo  # type: ignore[attr-defined,unused-ignore]
 
@@ -82,7 +85,7 @@ async def _amnimo_client(request: pytest.FixtureRequest, fake_amnimo: FakeServer
         yield client
 
 
-def _amnimo_client_unavailable(fake_amnimo: FakeServer) -> Any:
+def _amnimo_client_unavailable(fake_amnimo: FakeServer[FakeAmnimo]) -> Any:
     """Stands in for ``amnimo_client`` when pytest-asyncio is missing."""
     pytest.skip("the amnimo_client fixture needs pytest-asyncio")
 

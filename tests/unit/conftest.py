@@ -3,7 +3,8 @@
 ``api`` answers ``/oauth2/token`` with the vendor's sample token, records every request it sees
 and answers API calls with what the test queued (``api.reply(...)``) or computed
 (``api.respond_with(...)``). ``amnimo`` is an ``AsyncAmnimo`` wired to it, without client-side
-rate limiting and with backoff sleeps recorded instead of slept.
+rate limiting, with backoff sleeps recorded instead of slept, and with its token in memory: each
+client fetches its own, as these tests count (the default cache on disk has tests of its own).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import attrs
 import httpx
 import pytest
 
-from amnimo_async import AsyncAmnimo
+from amnimo_async import AsyncAmnimo, InMemoryTokenCache
 
 BASE_URL = "https://api.test/ex"
 
@@ -40,9 +41,11 @@ def token_grant() -> httpx.Response:
 async def client_on(
     handler: Callable[[httpx.Request], httpx.Response], **options: Any
 ) -> AsyncIterator[AsyncAmnimo]:
-    """An ``AsyncAmnimo`` (no rate limit unless ``rate=`` says) whose requests ``handler`` answers
-    in process; ``options`` go to ``AsyncAmnimo``."""
+    """An ``AsyncAmnimo`` (no rate limit unless ``rate=`` says, its own token in memory unless
+    ``token_cache=`` says) whose requests ``handler`` answers in process; ``options`` go to
+    ``AsyncAmnimo``."""
     options.setdefault("rate", None)
+    options.setdefault("token_cache", InMemoryTokenCache())
     async with (
         httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http,
         AsyncAmnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL, http_client=http, **options) as client,
@@ -182,6 +185,7 @@ async def make_client(api: FakeAPI, sleeps: list[float]) -> AsyncIterator[Client
     def factory(**kwargs: Any) -> AsyncAmnimo:
         http = httpx.AsyncClient(transport=httpx.MockTransport(api))
         kwargs.setdefault("rate", None)
+        kwargs.setdefault("token_cache", InMemoryTokenCache())
         client = AsyncAmnimo(CLIENT_ID, SECRET_KEY, base_url=BASE_URL, http_client=http, **kwargs)
         client.transport.sleep = no_sleep
         made.append((client, http))

@@ -1,10 +1,22 @@
-"""Building the client: credentials from arguments or environment, checked settings."""
+"""Building the client: credentials from arguments or environment, checked settings; and how
+get_many ends when one of its concurrent requests fails."""
 
 from __future__ import annotations
 
+import asyncio
+
+import httpx
 import pytest
 
-from amnimo_async import DEFAULT_BASE_URL, AsyncAmnimo, ConfigurationError, ValidationError
+from amnimo_async import (
+    DEFAULT_BASE_URL,
+    AsyncAmnimo,
+    ConfigurationError,
+    PermissionDeniedError,
+    ValidationError,
+)
+
+from .conftest import SUB, client_on, token_grant
 
 
 async def test_credentials_and_base_url_fall_back_to_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,3 +62,39 @@ def test_bad_settings_name_the_argument(kwargs: dict[str, object], argument: str
     with pytest.raises(ValidationError) as info:
         AsyncAmnimo("id", "secret", **kwargs)  # type: ignore[arg-type]
     assert info.value.argument == argument
+
+
+# --- get_many ----------------------------------------------------------------------------------
+
+
+def camera_ids(n: int) -> list[str]:
+    return [f"{i:08x}-0a88-45be-9cfc-{i:012x}" for i in range(1, n + 1)]
+
+
+async def test_get_many_raises_the_first_failure_itself_once_the_other_chunks_are_cancelled() -> None:
+    ids = camera_ids(25)
+    waiting: list[str] = []
+    cancelled: list[str] = []
+    others_in_flight = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/oauth2/token"):
+            return token_grant()
+        first_asked = request.url.params.get_list("cameraId")[0]
+        if first_asked == ids[0]:
+            await others_in_flight.wait()
+            return httpx.Response(403, json=[{"status": "FORBIDDEN", "message": "not your camera"}])
+        waiting.append(first_asked)
+        if len(waiting) == 2:
+            others_in_flight.set()
+        try:
+            await asyncio.Event().wait()  # never answered
+        except asyncio.CancelledError:
+            cancelled.append(first_asked)
+            raise
+        raise AssertionError("unreachable")
+
+    async with client_on(handler) as amnimo:  # type: ignore[arg-type]
+        with pytest.raises(PermissionDeniedError, match="not your camera"):
+            await amnimo.cameras.get_many(SUB, ids)
+    assert sorted(cancelled) == sorted(waiting) == [ids[10], ids[20]]

@@ -1,0 +1,21 @@
+"""Every test runs in a home of its own: clients keep tokens in the user cache directory by
+default, and no test may read or write the real one, nor see another test's tokens."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh ``HOME`` and ``XDG_CACHE_HOME`` (inherited by subprocesses too), and no
+    ``AMNIMO_*`` variable from the environment the suite was started in."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    for name in [name for name in os.environ if name.startswith("AMNIMO_")]:
+        monkeypatch.delenv(name)
+    return home
