@@ -53,7 +53,9 @@ class Probe:
         self.pool: Any = http._transport._pool  # type: ignore[attr-defined]
 
     def waiting_for_rate(self) -> bool:
-        return self.limiter._turn.locked()  # held only by a caller waiting for its slot
+        """A caller holds the turn (held only while waiting for a slot) or is queued for it."""
+        turn = self.limiter._turn
+        return turn.locked() or any(not waiter.cancelled() for waiter in turn._waiters or ())
 
     def fetching_token(self) -> bool:
         return self.tokens._inflight is not None
@@ -103,13 +105,20 @@ def other_tasks(baseline: set[asyncio.Task[Any]]) -> set[asyncio.Task[Any]]:
     return asyncio.all_tasks() - baseline - {asyncio.current_task()}  # type: ignore[operator]
 
 
-async def until(condition: Callable[[], bool], task: asyncio.Future[Any] | None = None) -> bool:
-    """Spin the loop until ``condition`` holds (True) or ``task`` is over first (False)."""
+async def spin() -> None:
+    await asyncio.sleep(0)
+
+
+async def until(
+    condition: Callable[[], bool], task: asyncio.Future[Any] | None = None, step: Job = spin
+) -> bool:
+    """Take ``step`` (by default one turn of the loop) until ``condition`` holds (True) or
+    ``task`` is over first (False)."""
     with anyio.fail_after(5):
         while not condition():
             if task is not None and task.done():
                 return False
-            await asyncio.sleep(0)
+            await step()
     return True
 
 
@@ -231,11 +240,13 @@ class Tally:
 
 
 async def cancel_when(
-    job: Job, condition: Callable[[], bool] | None, delay: float, probe: Probe, tally: Tally
+    job: Job, condition: Callable[[], bool] | None, delay: float, probe: Probe, tally: Tally, step: Job = spin
 ) -> None:
-    """Start ``job``; once ``condition`` holds and ``delay`` more seconds passed, cancel it."""
+    """Start ``job``; once ``condition`` holds and ``delay`` more seconds passed, cancel it.
+
+    Until then this task takes ``step`` after ``step`` (by default a turn of the loop)."""
     task = asyncio.ensure_future(job())
-    reached = await until(condition, task) if condition is not None else True
+    reached = await until(condition, task, step) if condition is not None else True
     if reached and delay:
         await asyncio.wait({task}, timeout=delay)
     if not task.done():
@@ -286,7 +297,12 @@ async def run_trial(
         delay = rng.choice([0.0, rng.uniform(0.0, 0.06)])
         await cancel_when(target.start, probe.fetching_token, delay, probe, tally)
     elif point == "rate":
-        await cancel_when(target.start, probe.waiting_for_rate, 0, probe, tally)
+        # This task competes for the limiter, taking slot after slot: it waits only while it
+        # holds the turn (its bucket full) or is queued for it, so the job's first request
+        # queues for its slot whatever the machine's speed. Left alone, the job would have to
+        # send 5 requests faster than the bucket's 1 slot per ms: on 3.10 on a busy machine
+        # they left ~0.7 ms apart, and in some runs no "rate" trial ever waited.
+        await cancel_when(target.start, probe.waiting_for_rate, 0, probe, tally, step=probe.limiter.acquire)
     else:
         assert point == "pool"
         await cancel_when(target.start, probe.waiting_for_pool, 0, probe, tally)
