@@ -97,7 +97,8 @@ class LiveSession:
     ends the upload unless updated again (aware UTC, as of the last accepted update); ``hls``,
     the whole ``startHls`` answer; ``ended``, an :class:`asyncio.Event` set once the session is
     over; ``reason``, why it ended by itself (None while alive, or once stopped by leaving the
-    block). A session runs once: call ``streams.live`` again for another.
+    block); after the block, ``stopped`` tells whether the stop went through. A session runs
+    once: call ``streams.live`` again for another.
     """
 
     def __init__(
@@ -156,6 +157,15 @@ class LiveSession:
         self.hls  # noqa: B018 - raises before the start
         reading, wall = self._dated
         return wall + timedelta(seconds=self._confirmed_at + self.keep_alive_period - reading)
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the session is over on the server's side as far as the client can tell: the
+        block was left and the stop went through (or the server had already ended it). False
+        while the block runs, and when the stop failed or was cut off (the server then ends the
+        upload ``keep_alive_period`` seconds after the last update)."""
+        closing = self._closing
+        return closing is not None and closing.done() and not closing.cancelled() and self._stop_error is None
 
     async def wait(self) -> None:
         """Wait until the session is over: returns once it was stopped by leaving the block

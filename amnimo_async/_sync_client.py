@@ -722,7 +722,8 @@ class SyncLiveSession(BlockingProxy[LiveSession]):
     ends the upload unless updated again (aware UTC, as of the last accepted update); ``hls``,
     the whole ``startHls`` answer; ``ended``, an :class:`asyncio.Event` set once the session is
     over; ``reason``, why it ended by itself (None while alive, or once stopped by leaving the
-    block). A session runs once: call ``streams.live`` again for another.
+    block); after the block, ``stopped`` tells whether the stop went through. A session runs
+    once: call ``streams.live`` again for another.
     """
 
     @property
@@ -756,6 +757,14 @@ class SyncLiveSession(BlockingProxy[LiveSession]):
     def expires_at(self) -> datetime:
         """When the server ends the upload unless updated again (aware UTC)."""
         return self._target.expires_at
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the session is over on the server's side as far as the client can tell: the
+        block was left and the stop went through (or the server had already ended it). False
+        while the block runs, and when the stop failed or was cut off (the server then ends the
+        upload ``keep_alive_period`` seconds after the last update)."""
+        return self._target.stopped
 
     def wait(self) -> None:
         """Wait until the session is over: returns once it was stopped by leaving the block

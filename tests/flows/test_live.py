@@ -270,3 +270,47 @@ async def test_a_session_runs_once(serve: Serve, connect: Connect, clock: Manual
         async with session:
             pass
     assert server.journal.count(route="startHls") == server.journal.count(route="stopHls") == 1
+
+
+async def test_stopped_says_whether_the_stop_went_through(
+    serve: Serve, connect: Connect, clock: ManualClock
+) -> None:
+    server = serve()
+    amnimo = connect(server, max_retries=0)
+    sub, camera = camera_of(server)
+    VirtualTime(clock, budget=0).install(amnimo)
+
+    session = amnimo.streams.live(sub, camera)
+    async with session:
+        assert not session.stopped
+    assert session.stopped
+
+    server.faults.add(Fault(route="stopHls", kind="status", status=503))
+    failing = amnimo.streams.live(sub, camera)
+    with pytest.raises(ServerError):  # a normal exit raises what stopped the stop
+        async with failing:
+            pass
+    assert failing.ended.is_set()
+    assert not failing.stopped
+    assert [s.request_id for s in server.world.hls_sessions()] == [failing.request_id]  # still running
+
+
+async def test_a_session_dropped_by_the_server_counts_as_stopped(
+    serve: Serve, connect: Connect, clock: ManualClock
+) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    VirtualTime(clock).install(amnimo)
+    session = amnimo.streams.live(sub, camera)
+
+    async def watch() -> None:
+        async with session:
+            assert server.world.stop_hls(session.request_id, sub, camera)
+            await guarded(session.ended.wait())
+            assert not session.stopped  # ended, but the block still runs
+
+    with pytest.raises(LiveSessionEndedError):
+        await watch()
+    assert session.stopped
+    assert server.journal.count(route="stopHls") == 0
