@@ -174,6 +174,7 @@ class RedisTokenCache:
     @contextlib.asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:
         """Hold the fetch lock of ``key`` across the fleet (the fallback's lock while Redis is down)."""
+        self._in_use = True
         local = self._local_locks.setdefault(key, asyncio.Lock())
         async with local:  # one task per process polls Redis; the others queue here
             try:
