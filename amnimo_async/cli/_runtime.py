@@ -27,6 +27,7 @@ __all__ = [
     "command_errors",
     "open_client",
     "progress_bars",
+    "redis_url",
     "run",
     "settings",
     "setup_logging",
@@ -87,11 +88,10 @@ def open_client(
         extra["max_retries"] = options.max_retries
     if options.timeout is not None:
         extra["timeout"] = options.timeout
-    redis_url = options.redis_url or connect.redis_url
     if not shared:
         extra["rate_limiter"] = RateLimiter()  # with a token cache given too, AMNIMO_REDIS_URL is not read
-    elif redis_url is not None or os.environ.get("AMNIMO_REDIS_URL", "").strip():
-        extra["redis_url"] = redis_url  # None: the client reads AMNIMO_REDIS_URL
+    elif shared_through := redis_url(options, connect):
+        extra["redis_url"] = shared_through
         if token_cache is None:
             return AsyncAmnimo(connect.client_id, connect.secret_key, base_url=connect.base_url, **extra)
     return AsyncAmnimo(
@@ -102,6 +102,12 @@ def open_client(
         token_cache=token_cache if token_cache is not None else FileTokenCache(),
         **extra,
     )
+
+
+def redis_url(options: State, connect: Settings) -> str | None:
+    """The Redis the command shares the token and the rate limit through: ``--redis-url``, else
+    the profile's ``redis_url``, else ``AMNIMO_REDIS_URL``; None: none."""
+    return options.redis_url or connect.redis_url or os.environ.get("AMNIMO_REDIS_URL", "").strip() or None
 
 
 @contextlib.contextmanager

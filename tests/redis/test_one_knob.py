@@ -218,6 +218,11 @@ def test_the_command_shares_through_redis_url_a_profile_or_the_environment(
     assert server.journal.token_calls == 1
     assert len(asyncio.run(_token_keys(redis_server.url))) == 1
 
+    cleared = amnimo("--redis-url", redis_server.url, "token", "clear", env=on_machine[0])
+    assert cleared.returncode == 0, cleared.stderr
+    assert "cleared the cached token (and in Redis)" in cleared.stderr
+    assert asyncio.run(_token_keys(redis_server.url)) == []
+
 
 async def _token_keys(url: str) -> list[bytes]:
     client = aioredis.Redis.from_url(url)
