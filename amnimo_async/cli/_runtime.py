@@ -3,6 +3,7 @@ only), and the event loop that runs a command's work, its errors turned into exi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -128,7 +129,12 @@ def run(ctx: typer.Context, action: Callable[[AsyncAmnimo], Awaitable[T]]) -> T:
         async with open_client(state(ctx), settings(ctx)) as amnimo:
             return await action(amnimo)
 
-    return anyio.run(work)
+    try:
+        return anyio.run(work)
+    except asyncio.CancelledError:
+        # Ctrl-C: the event loop's runner cancels the command, then raises KeyboardInterrupt; on
+        # Python 3.10 it cannot tell that cancellation from another and lets it out as it is.
+        raise KeyboardInterrupt from None
 
 
 def call(ctx: typer.Context, action: Callable[[AsyncAmnimo], Awaitable[T]]) -> T:

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -288,3 +289,25 @@ async def test_cameras_gaps_shows_the_timeline_and_the_gaps(run: Runner, server:
     assert "·" in cells or "▒" in cells
     assert summary.startswith(f"{len(expected)} gap{'' if len(expected) == 1 else 's'}: ")
     assert any(expected[0].start.isoformat() in line for line in rest)  # the table
+
+
+def test_ctrl_c_during_any_command_is_one_line_and_code_130(server: FakeServer, tmp_path: Path) -> None:
+    server.faults.add(Fault(route="getHierarchy", kind="latency", latency=30.0))
+    child = subprocess.Popen(
+        [sys.executable, "-c", WITH_CTRL_C, "hierarchy", server.account_id],
+        env=environment(server, tmp_path / "cache"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    deadline = time.monotonic() + LIVE_TIMEOUT
+    while server.journal.in_flight == 0:  # the request sits in the fake
+        assert time.monotonic() < deadline, "the request never arrived"
+        assert child.poll() is None, child.communicate()
+        time.sleep(0.01)
+    child.send_signal(signal.SIGINT)
+    out, err = finish(child)
+    assert child.returncode == 130
+    assert out == ""
+    assert one_error_line(err) == "amnimo: error: interrupted"
