@@ -213,10 +213,10 @@ class AsyncAmnimo:
     Both limits belong to the client ID, not to the process. ``redis_url`` (a ``redis://``,
     ``rediss://`` or ``unix://`` URL, or an existing ``redis.asyncio.Redis``; else
     ``AMNIMO_REDIS_URL``) shares the token and the bucket with every process and machine using the
-    same Redis (the ``[redis]`` extra): one token call per token lifetime and no 429s for the
-    whole fleet. ``token_cache`` or ``rate_limiter`` given explicitly wins for its part. When
-    Redis fails the client carries on locally (tokens in the file cache, a share of the rate)
-    and goes back to Redis when it returns. What the client builds it closes with itself; a
+    same Redis (the ``[redis]`` extra): one token call per token lifetime and one rate-limit
+    bucket for the whole fleet. ``token_cache`` or ``rate_limiter`` given explicitly wins for its
+    part. When Redis fails the client carries on locally (tokens in the file cache, a share of the
+    rate) and goes back to Redis when it returns. What the client builds it closes with itself; a
     ``redis.asyncio.Redis`` passed in stays yours.
 
     ::
