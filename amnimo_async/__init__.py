@@ -33,11 +33,20 @@ from ._errors import status_error_class as status_error_class
 from ._file_cache import FileTokenCache as FileTokenCache
 from ._file_cache import TokenUsage as TokenUsage
 from ._file_cache import default_cache_directory as default_cache_directory
+from ._flow_errors import DownloadSizeMismatchError as DownloadSizeMismatchError
+from ._flow_errors import ExportError as ExportError
+from ._flow_errors import LiveSessionEndedError as LiveSessionEndedError
+from ._flow_errors import MediaFailedError as MediaFailedError
+from ._flow_errors import MediaNotReadyError as MediaNotReadyError
+from ._flow_errors import MediaTimeoutError as MediaTimeoutError
+from ._flow_errors import PortResetTimeoutError as PortResetTimeoutError
 from ._inventory import Inventory as Inventory
 from ._inventory import InventoryRecord as InventoryRecord
 from ._inventory import InventorySummary as InventorySummary
 from ._inventory import Progress as Progress
 from ._inventory import SweepError as SweepError
+from ._live_session import LiveSession as LiveSession
+from ._media_export import Export as Export
 from ._models import Account as Account
 from ._models import ActivationStatus as ActivationStatus
 from ._models import Camera as Camera
@@ -73,15 +82,19 @@ from ._models import Thumbnail as Thumbnail
 from ._models import ThumbnailList as ThumbnailList
 from ._models import TokenGrant as TokenGrant
 from ._paginate import Paginator as Paginator
+from ._ratelimit import Limiter as Limiter
 from ._ratelimit import RateLimiter as RateLimiter
+from ._recording_gaps import Gap as Gap
 from ._response import Response as Response
 from ._retry import RetryPolicy as RetryPolicy
 from ._sync_client import Amnimo as Amnimo
 from ._sync_client import SyncInventory as SyncInventory
+from ._sync_client import SyncLiveSession as SyncLiveSession
 from ._sync_client import SyncPaginator as SyncPaginator
 from ._tokens import InMemoryTokenCache as InMemoryTokenCache
 from ._tokens import Token as Token
 from ._tokens import TokenCache as TokenCache
+from ._transport import token_cache_key as token_cache_key
 
 __version__ = "0.1.0"
 

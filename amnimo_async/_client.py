@@ -6,7 +6,7 @@ import inspect
 import os
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from types import TracebackType
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 import httpx
 
@@ -16,9 +16,16 @@ from ._default_token_cache import default_token_cache
 from ._endpoint import ClientLike, Endpoint
 from ._errors import ConfigurationError, ValidationError
 from ._inventory import DEFAULT_CONCURRENCY, KINDS, Inventory, Kind, Progress
+from ._live_session import live
+from ._media_download import download_media
+from ._media_export import export_media
+from ._media_wait import wait_for_media
 from ._models import Media
 from ._paginate import MEDIA_PAGE_SIZE, iterate_cameras, iterate_external_devices, iterate_media
+from ._port_reset import reset_port
 from ._ratelimit import DEFAULT_BURST, DEFAULT_RATE, Limiter, RateLimiter
+from ._recording_gaps import recording_gaps
+from ._redis_option import chosen_redis, shared_backends
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._tokens import DEFAULT_REFRESH_MARGIN, TokenCache
 from ._transport import DEFAULT_TIMEOUT, Credentials, Transport
@@ -40,6 +47,9 @@ from .api.media import (
     search_subscription_media,
 )
 from .api.streams import start_hls, stop_hls, update_hls
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -122,23 +132,28 @@ class Cameras(Namespace):
     history = operation(get_history.endpoint)
     iter = client_method(iterate_cameras)
     get_many = client_method(get_many_cameras)
+    recording_gaps = client_method(recording_gaps)
 
 
 class Streams(Namespace):
-    """HLS video: start, keep alive, stop."""
+    """HLS video: start, keep alive, stop; or all three around a block with ``live``."""
 
     start_hls = operation(start_hls.endpoint)
     update_hls = operation(update_hls.endpoint)
     stop_hls = operation(stop_hls.endpoint)
+    live = client_method(live)
 
 
 class MediaNamespace(Namespace):
-    """Clips and snapshots."""
+    """Clips and snapshots: create, wait for, download (or ``export``: all three), find, manage."""
 
     create = operation(create_media.endpoint)
     get = operation(get_media.endpoint)
     rename = operation(rename_media.endpoint)
     delete = operation(delete_media.endpoint)
+    wait = client_method(wait_for_media)
+    download = client_method(download_media)
+    export = client_method(export_media)
 
     iter = client_method(iterate_media)
 
@@ -171,6 +186,7 @@ class Devices(Namespace):
     external = operation(get_device_external_devices.endpoint)
     peripherals = operation(list_peripherals.endpoint)
     operate_port = operation(operate_port.endpoint)
+    reset_port = client_method(reset_port)
 
     iter_external = client_method(iterate_external_devices)
 
@@ -188,11 +204,25 @@ class AsyncAmnimo:
     Credentials and base URL fall back to ``AMNIMO_CLIENT_ID``, ``AMNIMO_SECRET_KEY`` and
     ``AMNIMO_BASE_URL``. Every call, token calls included, shares one rate limiter (by default the
     API's documented bucket: ``rate`` 5 requests/s, ``burst`` 20; ``rate_limiter`` replaces it
-    with any :class:`~amnimo_async._ratelimit.Limiter`, such as one a fleet shares) and one token.
+    with any :class:`Limiter`, such as one a fleet shares) and one token.
 
     Tokens outlive the process (the API allows 1,000 token calls a month): without
     ``token_cache``, ``AMNIMO_TOKEN_CACHE`` chooses (``memory``, a directory, or a ``redis://``
     URL), else a :class:`FileTokenCache` in the user cache directory when it is writable.
+
+    Both limits belong to the client ID, not to the process. ``redis_url`` (a ``redis://``,
+    ``rediss://`` or ``unix://`` URL, or an existing ``redis.asyncio.Redis``; else
+    ``AMNIMO_REDIS_URL``) shares the token and the bucket with every process and machine using the
+    same Redis (the ``[redis]`` extra): one token call per token lifetime and one rate-limit
+    bucket for the whole fleet. ``token_cache`` or ``rate_limiter`` given explicitly wins for its
+    part. When Redis fails the client carries on locally (tokens in the file cache, a share of the
+    rate) and goes back to Redis when it returns. What the client builds it closes with itself; a
+    ``redis.asyncio.Redis`` passed in stays yours.
+
+    ::
+
+        async with AsyncAmnimo(client_id, secret_key, redis_url="redis://redis:6379/0") as amnimo:
+            ...
     """
 
     def __init__(
@@ -209,6 +239,7 @@ class AsyncAmnimo:
         http_client: httpx.AsyncClient | None = None,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         rate_limiter: Limiter | None = None,
+        redis_url: str | Redis | None = None,
     ) -> None:
         client_id = client_id or os.environ.get("AMNIMO_CLIENT_ID")
         secret_key = secret_key or os.environ.get("AMNIMO_SECRET_KEY")
@@ -241,13 +272,29 @@ class AsyncAmnimo:
                 "must be a token cache with load, store, clear and lock methods, or None, "
                 f"got {type(token_cache).__name__}",
             )
-        # A cache the client chose itself (one on Redis holds connections) is the client's to close.
-        self._own_token_cache = token_cache is None
+        redis = chosen_redis(redis_url)
+        # What the client builds itself (a cache or limiter on Redis holds connections) is the
+        # client's to close; what was passed in is left open.
+        self._owned: list[Any] = []
+        if redis is not None:
+            shared = shared_backends(
+                redis,
+                base_url=base_url,
+                client_id=client_id,
+                rate=rate,
+                burst=burst,
+                token_cache=token_cache,
+                rate_limiter=rate_limiter,
+            )
+            token_cache, rate_limiter, self._owned = shared.token_cache, shared.rate_limiter, shared.owned
+        if token_cache is None:
+            token_cache = default_token_cache()
+            self._owned.append(token_cache)
         self.transport = Transport(
             base_url=base_url,
             credentials=Credentials(client_id, secret_key),
             fetch_grant=lambda: issue_token.asyncio(self),
-            token_cache=token_cache if token_cache is not None else default_token_cache(),
+            token_cache=token_cache,
             limiter=rate_limiter if rate_limiter is not None else RateLimiter(rate, burst),
             retry=RetryPolicy(max_retries=max_retries),
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
@@ -276,11 +323,14 @@ class AsyncAmnimo:
         return Inventory(self, account_id, include=include, concurrency=concurrency, on_progress=on_progress)
 
     async def aclose(self) -> None:
-        """Close the connections (and the HTTP client and token cache, unless they were passed in)."""
+        """Close the connections, and what the client built itself (the HTTP client, a token
+        cache, a Redis link); an ``http_client``, ``token_cache``, ``rate_limiter`` or Redis client
+        passed in is left open."""
         await self.transport.aclose()
-        close_cache = getattr(self.transport.tokens.cache, "aclose", None)
-        if self._own_token_cache and callable(close_cache):
-            await close_cache()
+        for resource in self._owned:
+            close = getattr(resource, "aclose", None)
+            if callable(close):
+                await close()
 
     async def __aenter__(self) -> AsyncAmnimo:
         return self

@@ -12,6 +12,9 @@ otherwise, ``AMNIMO_TOKEN_CACHE`` decides:
 and when it is unset, a :class:`FileTokenCache` in the user cache directory
 (``$XDG_CACHE_HOME/amnimo`` or ``~/.cache/amnimo``). Where that directory cannot be created or
 written (a read-only container, no home), tokens are kept in memory, with one warning a process.
+
+A client sharing through Redis (``redis_url=``, ``AMNIMO_REDIS_URL``) keeps its tokens there, and
+in :func:`fallback_token_cache` while Redis is away.
 """
 
 from __future__ import annotations
@@ -38,11 +41,18 @@ _warned_in_memory = False
 def default_token_cache() -> TokenCache:
     """The token cache for a client given none (see the module's docstring)."""
     choice = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
-    if choice.lower() == MEMORY:
-        return InMemoryTokenCache()
     if choice.lower().startswith(REDIS_SCHEMES):
         return redis_token_cache(choice, fallback=user_cache_or_memory)
-    if choice:
+    return fallback_token_cache()
+
+
+def fallback_token_cache() -> TokenCache:
+    """The cache that keeps tokens off Redis: ``AMNIMO_TOKEN_CACHE``'s ``memory`` or directory,
+    else (unset, or itself a Redis URL) the user cache directory's file cache, or memory."""
+    choice = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
+    if choice.lower() == MEMORY:
+        return InMemoryTokenCache()
+    if choice and not choice.lower().startswith(REDIS_SCHEMES):
         directory = Path(choice).expanduser().absolute()
         problem = _unwritable(directory)
         if problem is not None:

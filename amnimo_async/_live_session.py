@@ -9,12 +9,14 @@ and the reason is raised on leaving the block or from ``await session.wait()``.
 
 Leaving the block, by its end, an exception or a cancellation, stops the session once: the stop
 runs in its own task, so a second cancellation cannot interrupt it half-sent.
+
+The waits use the client's time source (``transport.sleep`` and ``transport.monotonic``), which
+tests replace with a virtual clock.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
@@ -32,7 +34,6 @@ from ._errors import (
 from ._flow_errors import LiveSessionEndedError
 from ._logging import logger
 from ._models import HlsSession
-from ._polling import Clock, Sleep
 from .api.streams import start_hls, stop_hls, update_hls
 
 T = TypeVar("T")
@@ -56,35 +57,48 @@ def live(
     dt: Literal["live"] | datetime = "live",
     keep_alive_period: int = 60,
     retry: int = 20,
-    clock: Clock = time.monotonic,
-    sleep: Sleep = asyncio.sleep,
 ) -> LiveSession:
-    """An HLS session of the camera from ``dt`` ("live" or an aware datetime in the recording),
-    to use as ``async with live(...) as session:``; see :class:`LiveSession`.
+    """An HLS session of the camera, kept alive while a block runs: ``async with`` it.
 
-    ``keep_alive_period`` (10..3600 s) is how long the server keeps uploading without an update;
-    ``retry`` (1..100) how often it tries to get the playback URL. Both are checked here, before
-    anything is sent.
+    ``dt`` is ``"live"`` or an aware datetime to play the recording back from.
+    ``keep_alive_period`` (10..3600 s) is how long the server keeps the upload going without an
+    update; ``retry`` (1..100) how often it tries to get the playback URL. Both are checked here,
+    before anything is sent (:class:`ValidationError`).
+
+    Entering the block starts the session (``startHls``); inside it ``session.url`` is the
+    playback URL, ``session.request_id`` and ``session.expires_at`` describe it. A background
+    task sends ``updateHls`` about half way through each period, retrying transient faults
+    (no answer, 5xx, 429) while the period lasts. Leaving the block, normally, by an exception
+    or by cancellation, stops the session (``stopHls``) exactly once.
+
+    If the session ends anyway (the server refused an update, or none got through within a
+    period), ``session.ended`` is set, no update is sent after that, and
+    :class:`LiveSessionEndedError` is raised on leaving the block, or by ``await session.wait()``.
+
+    ::
+
+        async with amnimo.streams.live(sub, camera_id, keep_alive_period=60) as session:
+            print(session.url)
+            await session.wait()  # until the block is left from elsewhere, or the session ends
+
+    With the blocking client: ``with amnimo.streams.live(sub, camera_id) as session:``; the
+    keep-alive runs in the client's event loop thread while your thread does other things.
     """
     return LiveSession(
-        client,
-        subscription_id,
-        camera_id,
-        dt=dt,
-        keep_alive_period=keep_alive_period,
-        retry=retry,
-        clock=clock,
-        sleep=sleep,
+        client, subscription_id, camera_id, dt=dt, keep_alive_period=keep_alive_period, retry=retry
     )
 
 
 class LiveSession:
-    """A started HLS session kept alive in the background; made by :func:`live`.
+    """An HLS session kept alive in the background while its block runs; made by
+    ``amnimo.streams.live(...)`` and used as ``async with`` (``with`` in the blocking client).
 
-    Inside the block: ``request_id``, ``url`` (the playback URL), ``expires_at`` (when the
-    server ends it unless updated, as of the last confirmed update), ``ended`` (an
-    :class:`asyncio.Event` set once the session is over) and ``reason`` (why it ended by itself,
-    None while alive or once stopped by leaving the block).
+    Inside the block: ``request_id``; ``url``, the playback URL; ``expires_at``, when the server
+    ends the upload unless updated again (aware UTC, as of the last accepted update); ``hls``,
+    the whole ``startHls`` answer; ``ended``, an :class:`asyncio.Event` set once the session is
+    over; ``reason``, why it ended by itself (None while alive, or once stopped by leaving the
+    block); after the block, ``stopped`` tells whether the stop went through. A session runs
+    once: call ``streams.live`` again for another.
     """
 
     def __init__(
@@ -96,8 +110,6 @@ class LiveSession:
         dt: Literal["live"] | datetime,
         keep_alive_period: int,
         retry: int,
-        clock: Clock,
-        sleep: Sleep,
     ) -> None:
         start_hls.endpoint.build(
             subscription_id, camera_id, dt=dt, retry=retry, keep_alive_period=keep_alive_period
@@ -108,8 +120,8 @@ class LiveSession:
         self._dt = dt
         self._retry = retry
         self.keep_alive_period = keep_alive_period
-        self._clock = clock
-        self._sleep = sleep
+        self._clock = client.transport.monotonic
+        self._sleep = client.transport.sleep
         self.ended = asyncio.Event()
         self.reason: BaseException | None = None
         self._hls: HlsSession | None = None
@@ -131,6 +143,7 @@ class LiveSession:
 
     @property
     def request_id(self) -> str:
+        """The session's id, as ``updateHls`` and ``stopHls`` take it."""
         return self.hls.request_id
 
     @property
@@ -145,9 +158,18 @@ class LiveSession:
         reading, wall = self._dated
         return wall + timedelta(seconds=self._confirmed_at + self.keep_alive_period - reading)
 
+    @property
+    def stopped(self) -> bool:
+        """Whether the session is over on the server's side as far as the client can tell: the
+        block was left and the stop went through (or the server had already ended it). False
+        while the block runs, and when the stop failed or was cut off (the server then ends the
+        upload ``keep_alive_period`` seconds after the last update)."""
+        closing = self._closing
+        return closing is not None and closing.done() and not closing.cancelled() and self._stop_error is None
+
     async def wait(self) -> None:
-        """Until the session is over: returns once it was stopped by leaving the block, raises
-        :class:`LiveSessionEndedError` if it ended by itself."""
+        """Wait until the session is over: returns once it was stopped by leaving the block
+        (from another task), raises :class:`LiveSessionEndedError` if it ended by itself."""
         await self.ended.wait()
         self._raise_if_ended()
 

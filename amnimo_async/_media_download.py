@@ -88,13 +88,27 @@ async def download_media(
     on_progress: ProgressCallback | None = None,
     expiration: int = 60,
 ) -> Path:
-    """Download ``media`` (a :class:`Media` or a media id) to ``to`` and return the file's path.
+    """Download a media's file (``media``: a :class:`Media` or a media id) to ``to``, and return
+    the file's :class:`~pathlib.Path`.
 
     ``to`` is a file path, or an existing folder (the file is then ``<media id>.mp4`` or
-    ``.jpg``). A media without a download URL (an id, or a media from a search) is fetched first
-    (``getMedia``, URL valid ``expiration`` minutes). Raises :class:`MediaNotReadyError` while it
-    is PROCESSING, :class:`MediaFailedError` when it FAILED, :class:`DownloadSizeMismatchError`
-    when the file is not ``Media.size`` bytes; nothing is left under ``to`` or beside it then.
+    ``.jpg``). A media without a download URL (an id, or a media from a search) is looked up
+    first (``getMedia``, the URL valid ``expiration`` minutes).
+
+    The file comes from the storage host through its presigned URL, with no ``Authorization``
+    header (a bearer token never leaves the API) and outside the API's rate limit. It is written
+    to a hidden temporary file beside the target and renamed only once whole; a connection cut
+    mid-body resumes with a ``Range`` request, and an expired URL (403) is renewed once.
+    ``on_progress(done, total)`` is called with the bytes received and the file's size.
+
+    Raises :class:`MediaNotReadyError` while the media is PROCESSING (``media.wait`` first),
+    :class:`MediaFailedError` when it FAILED, :class:`DownloadSizeMismatchError` when the file
+    is not ``Media.size`` bytes; on any failure nothing is left under ``to`` or beside it, and an
+    existing file there is untouched.
+
+    ::
+
+        path = await amnimo.media.download(sub, media, "clip.mp4", on_progress=print)
     """
     destination = checked_destination(to)
     media_id = media.id if isinstance(media, Media) else media

@@ -5,23 +5,22 @@ call of the client ID) on a question whose answer changes slowly. :class:`Poller
 then 2, 4, 8 and 10 s between polls (boto3 waiters do the same) and stops at a deadline, so a
 ten-minute clip costs a few dozen requests and a stuck one does not poll forever.
 
-``clock`` and ``sleep`` are injectable so that tests run these loops in virtual time.
+``clock`` and ``sleep`` are the client's time source (``transport.monotonic`` and
+``transport.sleep``), so that tests run these loops in virtual time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
-import time
 from collections.abc import Awaitable, Callable
 
 from ._arguments import shown
 from ._errors import ValidationError
 
 Clock = Callable[[], float]
-"""Seconds on a clock that only moves forward (``time.monotonic`` by default)."""
+"""Seconds on a clock that only moves forward (``time.monotonic`` in production)."""
 Sleep = Callable[[float], Awaitable[None]]
-"""Waits that many seconds (``asyncio.sleep`` by default)."""
+"""Waits that many seconds (``asyncio.sleep`` in production)."""
 
 FIRST_DELAY = 1.0
 MAX_DELAY = 10.0
@@ -54,8 +53,8 @@ class Poller:
         self,
         timeout: float | None,
         *,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock,
+        sleep: Sleep,
         first_delay: float = FIRST_DELAY,
         max_delay: float = MAX_DELAY,
     ) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from ._arguments import boolean, integer
 from ._endpoint import ClientLike
 from ._flow_errors import PortResetTimeoutError, status_text
 from ._models import ActivationStatus, Peripheral, PortAction
-from ._polling import Clock, Poller, Sleep, positive_seconds
+from ._polling import Poller, positive_seconds
 from .api.devices import list_peripherals, operate_port
 
 WAIT_MARGIN = 120.0
@@ -26,16 +23,21 @@ async def reset_port(
     seconds: int = 10,
     wait: bool = False,
     timeout: float | None = None,
-    clock: Clock = time.monotonic,
-    sleep: Sleep = asyncio.sleep,
 ) -> Peripheral | None:
-    """Reset port ``port_id`` (e.g. "POE0"): it goes off and comes back after ``seconds`` (at least 1).
+    """Power-cycle port ``port_id`` (e.g. "POE0") of an edge device: it goes off, and comes back
+    after ``seconds`` (at least 1).
 
-    The reset is sent once (a port is never reset twice by a retry). With ``wait=True``, the
-    device's ports are polled from when the timer ends, backing off from 1 s to 10 s, until
-    the port is ENABLED again; that :class:`Peripheral` is returned. It gives up with
-    :class:`PortResetTimeoutError` after ``timeout`` seconds (default: the timer plus two
-    minutes). Without ``wait`` it returns None once the reset is accepted.
+    The reset (``operatePort`` with action 2 and ``resetTimer``) is sent once: a port is never
+    reset twice by a retry. Without ``wait`` it returns None once the reset is accepted. With
+    ``wait=True`` the device's ports are polled from when the timer ends, backing off from 1 s
+    to 10 s, until the port is ENABLED again, and that :class:`Peripheral` is returned; after
+    ``timeout`` seconds (default: the timer plus two minutes) it raises
+    :class:`PortResetTimeoutError` naming the port and its last status.
+    :class:`ValidationError` for a bad argument, before anything is sent.
+
+    ::
+
+        port = await amnimo.devices.reset_port(sub, device_id, "POE0", seconds=10, wait=True)
     """
     seconds = integer("seconds", seconds, minimum=1)
     boolean("wait", wait)
@@ -48,7 +50,7 @@ async def reset_port(
     )
     if not wait:
         return None
-    poller = Poller(bound, clock=clock, sleep=sleep)
+    poller = Poller(bound, clock=client.transport.monotonic, sleep=client.transport.sleep)
     await poller.pause(seconds)  # before the timer ends the port is off: nothing to ask
     while True:
         ports = await list_peripherals.asyncio(client, subscription_id, device_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
@@ -47,9 +48,20 @@ def find_gaps(spans: Iterable[HistorySpan], start_time: datetime, end_time: date
 
 async def recording_gaps(
     client: ClientLike, subscription_id: str, camera_id: str, *, start_time: datetime, end_time: datetime
-) -> list[Gap]:
-    """The gaps in the camera's cloud recording between ``start_time`` and ``end_time`` (aware
-    datetimes), from one ``getHistory`` call; an empty list when it recorded throughout."""
+) -> builtins.list[Gap]:  # builtins: it becomes a method beside `list` on the namespaces
+    """The stretches between ``start_time`` and ``end_time`` (aware datetimes) with no cloud
+    recording, in time order: a list of :class:`Gap` (``start``, ``end``, ``duration``, UTC),
+    empty when the camera recorded throughout.
+
+    Computed from one ``getHistory`` call (the window's bounds are checked as ``cameras.history``
+    checks them): spans may come unsorted, overlap, touch or reach past the window's edges; an
+    empty history is one gap, the whole window.
+
+    ::
+
+        for gap in await amnimo.cameras.recording_gaps(sub, camera_id, start_time=t0, end_time=t1):
+            print(gap.start, gap.end, gap.duration)
+    """
     spans = await get_history.asyncio(
         client, subscription_id, camera_id, start_time=start_time, end_time=end_time
     )

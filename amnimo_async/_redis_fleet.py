@@ -2,7 +2,7 @@
 
 What ``AsyncAmnimo(..., redis_url=...)`` (or ``AMNIMO_REDIS_URL``) builds: one Redis link shared
 by a :class:`RedisTokenCache` and a :class:`RedisRateLimiter` for one client ID, so that they
-fall back together when Redis fails and come back together::
+fall back together when Redis fails and come back together. By hand (``amnimo_async.redis``)::
 
     token_cache, limiter = fleet_backends(
         "redis://redis:6379/0", base_url=base_url, client_id=client_id,
@@ -21,13 +21,9 @@ from ._redis_link import DEFAULT_PREFIX, DEFAULT_PROBE_INTERVAL, RedisLink
 from ._redis_rate_limiter import RedisRateLimiter
 from ._redis_token_cache import RedisTokenCache
 from ._tokens import TokenCache
+from ._transport import token_cache_key
 
-__all__ = ["client_key", "fleet_backends"]
-
-
-def client_key(base_url: str, client_id: str) -> str:
-    """The cache key of a client ID at a base URL, as the transport names it."""
-    return f"{base_url.rstrip('/')}|{client_id}"
+__all__ = ["fleet_backends"]
 
 
 def fleet_backends(
@@ -53,7 +49,7 @@ def fleet_backends(
     cache = RedisTokenCache(link, fallback=fallback_cache, prefix=prefix)
     limiter = RedisRateLimiter(
         link,
-        client_key(base_url, client_id),
+        token_cache_key(base_url, client_id),
         rate=rate,
         burst=burst,
         local_share=local_share,

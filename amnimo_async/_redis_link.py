@@ -76,7 +76,7 @@ class RedisLink:
         self._next_probe = 0.0
         self._probing = False
         self._closed = False
-        self._fallback_notes: list[Callable[[], str]] = []
+        self._fallback_notes: list[Callable[[], str | None]] = []
         self.failures = 0  # transitions to down, for status displays and tests
         password = client.connection_pool.connection_kwargs.get("password")
         if isinstance(password, str):
@@ -115,8 +115,10 @@ class RedisLink:
             return f"unix:{options['path']}?db={options.get('db', 0)}"
         return f"{options.get('host', 'localhost')}:{options.get('port', 6379)}/{options.get('db', 0)}"
 
-    def note_fallback(self, describe: Callable[[], str]) -> None:
-        """Register a description of what a component does while Redis is down (for the warning)."""
+    def note_fallback(self, describe: Callable[[], str | None]) -> None:
+        """Register a description of what a component does while Redis is down (for the warning);
+        ``describe()`` answers None while the component is not in use (a client that was given
+        its own token cache uses only the limiter of a fleet's pair)."""
         self._fallback_notes.append(describe)
 
     async def run(self, exchange: Callable[[aioredis.Redis], Awaitable[T]]) -> T:
@@ -145,7 +147,8 @@ class RedisLink:
             return  # a failed probe: still down, nothing new to say
         self._down_since = now
         self.failures += 1
-        notes = "; ".join(describe() for describe in self._fallback_notes) or "local fallbacks are used"
+        notes = "; ".join(note for describe in self._fallback_notes if (note := describe()))
+        notes = notes or "local fallbacks are used"
         # Only the exception's type: its text may quote a command, and the URL may hold a password.
         logger.warning(
             "Redis at %s failed (%s): %s until it answers again (tried every %g s)",

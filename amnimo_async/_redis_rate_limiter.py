@@ -112,6 +112,7 @@ class RedisRateLimiter:
         self._script = self.link.client.register_script(_GCRA)
         self._local: RateLimiter | None = None
         self._rejoin = False
+        self._in_use = False  # (for the link's warning: a limiter nobody asks has no fallback to name)
         self.link.note_fallback(self._describe_fallback)
 
     # --- the Limiter protocol -------------------------------------------------------------
@@ -119,6 +120,7 @@ class RedisRateLimiter:
     async def acquire(self) -> float:
         """Wait for this request's turn in the fleet's bucket; return when it was granted (Redis
         time). Falls back to the local limiter while Redis is down."""
+        self._in_use = True
         try:
             return await self._acquire_shared()
         except RedisUnavailableError:
@@ -209,7 +211,9 @@ class RedisRateLimiter:
             )
         return self._local
 
-    def _describe_fallback(self) -> str:
+    def _describe_fallback(self) -> str | None:
+        if not self._in_use:
+            return None
         if self.rate is None:
             return "the rate limit is local (pauses after 429s only)"
         if self.local_share is not None:

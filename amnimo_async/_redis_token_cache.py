@@ -95,9 +95,10 @@ class RedisTokenCache:
         self._prks: dict[str, bytes] = {}
         self._local_locks: dict[str, asyncio.Lock] = {}
         self._warned: set[str] = set()
+        self._in_use = False  # (for the link's warning: a cache nobody asks has no fallback to name)
         self._release = self.link.client.register_script(_RELEASE)
         self._renew = self.link.client.register_script(_RENEW)
-        self.link.note_fallback(lambda: f"tokens are kept in {self.fallback!r}")
+        self.link.note_fallback(lambda: f"tokens are kept in {self.fallback!r}" if self._in_use else None)
 
     @classmethod
     def from_url(
@@ -137,6 +138,7 @@ class RedisTokenCache:
 
     async def load(self, key: str) -> Token | None:
         """The token of ``key`` from Redis; from the fallback when Redis has none or is down."""
+        self._in_use = True
         try:
             raw = await self.link.run(lambda r: r.get(self.token_key(key)))
         except RedisUnavailableError:
@@ -172,6 +174,7 @@ class RedisTokenCache:
     @contextlib.asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:
         """Hold the fetch lock of ``key`` across the fleet (the fallback's lock while Redis is down)."""
+        self._in_use = True
         local = self._local_locks.setdefault(key, asyncio.Lock())
         async with local:  # one task per process polls Redis; the others queue here
             try:

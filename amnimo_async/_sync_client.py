@@ -6,16 +6,23 @@ the client's event loop thread (:mod:`amnimo_async._sync`) and waits for it.
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import functools
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, Generic, Literal
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Literal
 
 import httpx
 
 from ._client import Accounts, AsyncAmnimo, Cameras, Devices, MediaNamespace, Streams
 from ._inventory import Inventory, InventoryRecord, InventorySummary, Kind, Progress
+from ._live_session import LiveSession
+from ._media_download import ProgressCallback
+from ._media_export import Export
 from ._models import (
     Account,
     Camera,
@@ -27,15 +34,20 @@ from ._models import (
     HlsResult,
     HlsSession,
     Media,
+    Peripheral,
     PeripheralList,
     PortOperationResult,
     ThumbnailList,
 )
 from ._paginate import ItemT, PageT, Paginator
 from ._ratelimit import Limiter
+from ._recording_gaps import Gap
 from ._sync import BlockingClient, BlockingProxy, Portal
 from ._tokens import TokenCache
 from ._transport import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 class Amnimo(BlockingClient[AsyncAmnimo]):
@@ -52,8 +64,10 @@ class Amnimo(BlockingClient[AsyncAmnimo]):
     It runs an :class:`AsyncAmnimo` in an event loop on a background thread; any number of threads
     may use one client at once, sharing its connections, rate limiter and token. Paginators and
     sweeps come back as plain iterables (leaving a ``for`` loop early cancels what is in flight)
-    and async context managers as context managers. Ctrl-C during a call cancels the request and
-    raises KeyboardInterrupt at once.
+    and async context managers as context managers: ``with amnimo.streams.live(sub, camera_id) as
+    session:`` keeps the session alive from the loop thread while yours does other things, and stops
+    it when the block is left. Ctrl-C during a call cancels the request and raises KeyboardInterrupt
+    at once.
 
     Calling it from a thread that runs an event loop of its own (Jupyter, or an ``async def``) works,
     but blocks that loop for the duration of the call: in async code prefer :class:`AsyncAmnimo`.
@@ -86,6 +100,7 @@ class Amnimo(BlockingClient[AsyncAmnimo]):
         http_client: httpx.AsyncClient | None = None,
         refresh_margin: float = 300.0,
         rate_limiter: Limiter | None = None,
+        redis_url: str | Redis | None = None,
     ) -> None:
         factory = functools.partial(
             AsyncAmnimo,
@@ -100,6 +115,7 @@ class Amnimo(BlockingClient[AsyncAmnimo]):
             http_client=http_client,
             refresh_margin=refresh_margin,
             rate_limiter=rate_limiter,
+            redis_url=redis_url,
         )
         super().__init__(Portal(factory))
         self.accounts = SyncAccounts(self._portal, self._target.accounts)
@@ -254,9 +270,29 @@ class SyncCameras(BlockingProxy[Cameras]):
             skip_missing=skip_missing,
         )
 
+    def recording_gaps(
+        self, subscription_id: str, camera_id: str, *, start_time: datetime, end_time: datetime
+    ) -> builtins.list[Gap]:
+        """The stretches between ``start_time`` and ``end_time`` (aware datetimes) with no cloud
+        recording, in time order: a list of :class:`Gap` (``start``, ``end``, ``duration``, UTC),
+        empty when the camera recorded throughout.
+
+        Computed from one ``getHistory`` call (the window's bounds are checked as ``cameras.history``
+        checks them): spans may come unsorted, overlap, touch or reach past the window's edges; an
+        empty history is one gap, the whole window.
+
+        ::
+
+            for gap in await amnimo.cameras.recording_gaps(sub, camera_id, start_time=t0, end_time=t1):
+                print(gap.start, gap.end, gap.duration)
+        """
+        return self._portal.run(
+            self._target.recording_gaps, subscription_id, camera_id, start_time=start_time, end_time=end_time
+        )
+
 
 class SyncStreams(BlockingProxy[Streams]):
-    """HLS video: start, keep alive, stop."""
+    """HLS video: start, keep alive, stop; or all three around a block with ``live``."""
 
     def start_hls(
         self,
@@ -293,9 +329,54 @@ class SyncStreams(BlockingProxy[Streams]):
         GET /partitions/{subscriptionId}/cameras/{cameraId}/streams/hls/stop"""
         return self._portal.run(self._target.stop_hls, subscription_id, camera_id, request_id)
 
+    def live(
+        self,
+        subscription_id: str,
+        camera_id: str,
+        *,
+        dt: Literal["live"] | datetime = "live",
+        keep_alive_period: int = 60,
+        retry: int = 20,
+    ) -> SyncLiveSession:
+        """An HLS session of the camera, kept alive while a block runs: ``async with`` it.
+
+        ``dt`` is ``"live"`` or an aware datetime to play the recording back from.
+        ``keep_alive_period`` (10..3600 s) is how long the server keeps the upload going without an
+        update; ``retry`` (1..100) how often it tries to get the playback URL. Both are checked here,
+        before anything is sent (:class:`ValidationError`).
+
+        Entering the block starts the session (``startHls``); inside it ``session.url`` is the
+        playback URL, ``session.request_id`` and ``session.expires_at`` describe it. A background
+        task sends ``updateHls`` about half way through each period, retrying transient faults
+        (no answer, 5xx, 429) while the period lasts. Leaving the block, normally, by an exception
+        or by cancellation, stops the session (``stopHls``) exactly once.
+
+        If the session ends anyway (the server refused an update, or none got through within a
+        period), ``session.ended`` is set, no update is sent after that, and
+        :class:`LiveSessionEndedError` is raised on leaving the block, or by ``await session.wait()``.
+
+        ::
+
+            async with amnimo.streams.live(sub, camera_id, keep_alive_period=60) as session:
+                print(session.url)
+                await session.wait()  # until the block is left from elsewhere, or the session ends
+
+        With the blocking client: ``with amnimo.streams.live(sub, camera_id) as session:``; the
+        keep-alive runs in the client's event loop thread while your thread does other things.
+        """
+        value = self._portal.call(
+            self._target.live,
+            subscription_id,
+            camera_id,
+            dt=dt,
+            keep_alive_period=keep_alive_period,
+            retry=retry,
+        )
+        return SyncLiveSession(self._portal, value)
+
 
 class SyncMediaNamespace(BlockingProxy[MediaNamespace]):
-    """Clips and snapshots."""
+    """Clips and snapshots: create, wait for, download (or ``export``: all three), find, manage."""
 
     def create(
         self,
@@ -340,6 +421,115 @@ class SyncMediaNamespace(BlockingProxy[MediaNamespace]):
 
         DELETE /partitions/{subscriptionId}/medias/{mediaId}"""
         return self._portal.run(self._target.delete, subscription_id, media_id)
+
+    def wait(
+        self, subscription_id: str, media_id: str, *, timeout: float | None = 600.0, expiration: int = 60
+    ) -> Media:
+        """Wait until a new clip or snapshot is COMPLETED, and return it (its ``url`` a download
+        link valid ``expiration`` minutes).
+
+        Polls ``getMedia`` at once, then after 1, 2, 4, 8 and every 10 s, so that waiting spends
+        little of the client's rate budget: a clip ready in 30 s costs 7 requests, one of ten
+        minutes 64. A status this SDK does not know counts as still processing.
+
+        Raises :class:`MediaFailedError` when the media FAILED, and :class:`MediaTimeoutError` (a
+        ``TimeoutError``) when it is still processing after ``timeout`` seconds (``None``: no limit);
+        both name the media and its last status, and waiting again picks up where it left off.
+        :class:`NotFoundError` if there is no such media; :class:`ValidationError` for a bad
+        argument, before anything is sent.
+
+        ::
+
+            media = await amnimo.media.create(sub, camera_id, category="CLIP", start_time=t0, end_time=t1)
+            media = await amnimo.media.wait(sub, media.id, timeout=600)
+        """
+        return self._portal.run(
+            self._target.wait, subscription_id, media_id, timeout=timeout, expiration=expiration
+        )
+
+    def download(
+        self,
+        subscription_id: str,
+        media: Media | str,
+        to: str | os.PathLike[str],
+        *,
+        on_progress: ProgressCallback | None = None,
+        expiration: int = 60,
+    ) -> Path:
+        """Download a media's file (``media``: a :class:`Media` or a media id) to ``to``, and return
+        the file's :class:`~pathlib.Path`.
+
+        ``to`` is a file path, or an existing folder (the file is then ``<media id>.mp4`` or
+        ``.jpg``). A media without a download URL (an id, or a media from a search) is looked up
+        first (``getMedia``, the URL valid ``expiration`` minutes).
+
+        The file comes from the storage host through its presigned URL, with no ``Authorization``
+        header (a bearer token never leaves the API) and outside the API's rate limit. It is written
+        to a hidden temporary file beside the target and renamed only once whole; a connection cut
+        mid-body resumes with a ``Range`` request, and an expired URL (403) is renewed once.
+        ``on_progress(done, total)`` is called with the bytes received and the file's size.
+
+        Raises :class:`MediaNotReadyError` while the media is PROCESSING (``media.wait`` first),
+        :class:`MediaFailedError` when it FAILED, :class:`DownloadSizeMismatchError` when the file
+        is not ``Media.size`` bytes; on any failure nothing is left under ``to`` or beside it, and an
+        existing file there is untouched.
+
+        ::
+
+            path = await amnimo.media.download(sub, media, "clip.mp4", on_progress=print)
+        """
+        return self._portal.run(
+            self._target.download, subscription_id, media, to, on_progress=on_progress, expiration=expiration
+        )
+
+    def export(
+        self,
+        subscription_id: str,
+        camera_id: str,
+        *,
+        category: str,
+        start_time: datetime,
+        end_time: datetime | None = None,
+        name: str | None = None,
+        to: str | os.PathLike[str],
+        timeout: float | None = 600.0,
+        on_progress: ProgressCallback | None = None,
+    ) -> Export:
+        """Export a clip or a snapshot to a file in one call: create the media, wait until it is
+        COMPLETED, download it. Returns :class:`Export` (``.media``, ``.path``).
+
+        ``category`` "CLIP" (from ``start_time`` to ``end_time``) or "SNAPSHOT" (at ``start_time``),
+        aware datetimes; ``name`` optional (1..64 characters). ``to`` is a file path, or an existing
+        folder for ``<media id>.mp4``/``.jpg``. The wait polls as ``media.wait`` does, for at most
+        ``timeout`` seconds (``None``: no limit); the download is ``media.download``'s (no API
+        credentials sent to the storage host, resumed after a cut, the file renamed into place only
+        when whole), reporting ``on_progress(done, total)`` in bytes.
+
+        Every argument is checked before anything is sent (:class:`ValidationError`), and the media
+        is created once: the create call is never repeated. If waiting or downloading fails after
+        that, :class:`ExportError` carries the created ``media`` and the ``stage`` ("wait" or
+        "download"), with the error that stopped it as its cause, so that ``media.wait`` /
+        ``media.download`` can finish the job without creating another media.
+
+        ::
+
+            export = await amnimo.media.export(
+                sub, camera_id, category="CLIP", start_time=t0, end_time=t1, to="gate.mp4"
+            )
+            print(export.path, export.media.id)
+        """
+        return self._portal.run(
+            self._target.export,
+            subscription_id,
+            camera_id,
+            category=category,
+            start_time=start_time,
+            end_time=end_time,
+            name=name,
+            to=to,
+            timeout=timeout,
+            on_progress=on_progress,
+        )
 
     def iter(
         self,
@@ -431,6 +621,41 @@ class SyncDevices(BlockingProxy[Devices]):
             reset_timer=reset_timer,
         )
 
+    def reset_port(
+        self,
+        subscription_id: str,
+        device_id: str,
+        port_id: str,
+        *,
+        seconds: int = 10,
+        wait: bool = False,
+        timeout: float | None = None,
+    ) -> Peripheral | None:
+        """Power-cycle port ``port_id`` (e.g. "POE0") of an edge device: it goes off, and comes back
+        after ``seconds`` (at least 1).
+
+        The reset (``operatePort`` with action 2 and ``resetTimer``) is sent once: a port is never
+        reset twice by a retry. Without ``wait`` it returns None once the reset is accepted. With
+        ``wait=True`` the device's ports are polled from when the timer ends, backing off from 1 s
+        to 10 s, until the port is ENABLED again, and that :class:`Peripheral` is returned; after
+        ``timeout`` seconds (default: the timer plus two minutes) it raises
+        :class:`PortResetTimeoutError` naming the port and its last status.
+        :class:`ValidationError` for a bad argument, before anything is sent.
+
+        ::
+
+            port = await amnimo.devices.reset_port(sub, device_id, "POE0", seconds=10, wait=True)
+        """
+        return self._portal.run(
+            self._target.reset_port,
+            subscription_id,
+            device_id,
+            port_id,
+            seconds=seconds,
+            wait=wait,
+            timeout=timeout,
+        )
+
     def iter_external(
         self, subscription_id: str, *, size: int = 100, window: int = 8
     ) -> SyncPaginator[DeviceExternalDevices, ExternalDevicePage]:
@@ -489,3 +714,70 @@ class SyncPaginator(BlockingProxy[Paginator[ItemT, PageT]], Generic[ItemT, PageT
 
     def __iter__(self) -> Iterator[ItemT]:
         return self._portal.iterate(self._target)
+
+
+class SyncLiveSession(BlockingProxy[LiveSession]):
+    """An HLS session kept alive in the background while its block runs; made by
+    ``amnimo.streams.live(...)`` and used as ``async with`` (``with`` in the blocking client).
+
+    Inside the block: ``request_id``; ``url``, the playback URL; ``expires_at``, when the server
+    ends the upload unless updated again (aware UTC, as of the last accepted update); ``hls``,
+    the whole ``startHls`` answer; ``ended``, an :class:`asyncio.Event` set once the session is
+    over; ``reason``, why it ended by itself (None while alive, or once stopped by leaving the
+    block); after the block, ``stopped`` tells whether the stop went through. A session runs
+    once: call ``streams.live`` again for another.
+    """
+
+    @property
+    def keep_alive_period(self) -> int:
+        return self._target.keep_alive_period
+
+    @property
+    def ended(self) -> asyncio.Event:
+        return self._target.ended
+
+    @property
+    def reason(self) -> BaseException | None:
+        return self._target.reason
+
+    @property
+    def hls(self) -> HlsSession:
+        """The startHls answer (with any field this SDK does not know in ``extra``)."""
+        return self._target.hls
+
+    @property
+    def request_id(self) -> str:
+        """The session's id, as ``updateHls`` and ``stopHls`` take it."""
+        return self._target.request_id
+
+    @property
+    def url(self) -> str | None:
+        """The playback URL (None if the server gave none)."""
+        return self._target.url
+
+    @property
+    def expires_at(self) -> datetime:
+        """When the server ends the upload unless updated again (aware UTC)."""
+        return self._target.expires_at
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the session is over on the server's side as far as the client can tell: the
+        block was left and the stop went through (or the server had already ended it). False
+        while the block runs, and when the stop failed or was cut off (the server then ends the
+        upload ``keep_alive_period`` seconds after the last update)."""
+        return self._target.stopped
+
+    def wait(self) -> None:
+        """Wait until the session is over: returns once it was stopped by leaving the block
+        (from another task), raises :class:`LiveSessionEndedError` if it ended by itself."""
+        return self._portal.run(self._target.wait)
+
+    def __enter__(self) -> SyncLiveSession:
+        self._enter()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._exit(exc_type, exc, tb)

@@ -47,6 +47,12 @@ USER_AGENT = "amnimo-async"
 DEFAULT_TOKEN_LIFETIME = 3600.0  # used only if a grant omits expires_in (the API sends 7200)
 
 
+def token_cache_key(base_url: str, client_id: str) -> str:
+    """The key a client ID's token is cached under at ``base_url`` (never the secret): the
+    transport's, a fleet's Redis keys and the command's ``amnimo token status`` all use this one."""
+    return f"{base_url.rstrip('/')}|{client_id}"
+
+
 @attrs.define
 class TransportStats:
     """Counters a sweep reports: attempts sent, retries made, 429s seen, token calls made."""
@@ -87,13 +93,18 @@ class Transport:
         refresh_margin: float,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.limiter = limiter
         self.retry = retry
         self.stats = TransportStats()
+        # The client's one time source for waiting: retry backoffs and the flows' polls and
+        # keep-alives sleep with ``sleep`` and measure with ``monotonic`` (tests swap both for a
+        # virtual clock). Token expiry uses the wall ``clock``: tokens are shared across processes.
         self.sleep = sleep
+        self.monotonic = monotonic
         self._owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(
             timeout=timeout, limits=DEFAULT_LIMITS, headers={"User-Agent": USER_AGENT}
@@ -103,7 +114,7 @@ class Transport:
         redactor.register(self._basic)
         redactor.register(self._basic.split(" ", 1)[1])
         self._fetch_grant = fetch_grant
-        key = f"{self.base_url}|{credentials.client_id}"
+        key = token_cache_key(self.base_url, credentials.client_id)
         bind_secret = getattr(token_cache, "bind_secret", None)
         if callable(bind_secret):  # a cache keeping tokens at rest seals them with this client's secret
             bind_secret(key, credentials.secret_key)

@@ -8,11 +8,13 @@ line on stdin, so that all start at once. Their last line of output is a JSON re
 
 ``python -m benchmarks._fleet_worker sweep --mode own|redis``
     ``inventory`` of the account: ``own``: the client's own limiter and an in-memory token (each
-    process for itself); ``redis``: the token and the bucket shared through Redis
-    (``fleet_backends``). Reports its start and end (wall clock), items, errors and stats.
+    process for itself); ``redis``: the token and the bucket shared through Redis (the client's
+    ``redis_url=``, tokens in memory while Redis is away). Reports its start and end (wall clock),
+    items, errors and stats.
 
 ``python -m benchmarks._fleet_worker cron --cache memory|file|redis [--sync]``
-    The cron script: a client, the hierarchy, closed; ``--sync`` with ``Amnimo``.
+    The cron script: a client, the hierarchy, closed; ``--sync`` with ``Amnimo``; ``redis``: the
+    client's ``redis_url=``.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ import time
 from typing import Any
 
 from amnimo_async import Amnimo, AsyncAmnimo, FileTokenCache, InMemoryTokenCache, TokenCache
-from amnimo_async._redis_fleet import fleet_backends
-from amnimo_async._redis_token_cache import RedisTokenCache
+
+# A client sharing through Redis keeps tokens in memory while Redis is away, as the benchmark counts
+# (one token call per client without Redis); nothing lands in the user's cache directory.
+os.environ["AMNIMO_TOKEN_CACHE"] = "memory"
 
 
 def _credentials() -> tuple[str, str, str]:
@@ -37,18 +41,11 @@ def _credentials() -> tuple[str, str, str]:
 async def sweep(mode: str) -> dict[str, Any]:
     base_url, client_id, secret_key = _credentials()
     report: dict[str, Any] = {"started": time.time()}
-    cache: TokenCache = InMemoryTokenCache()
-    limiter = None
     if mode == "redis":
-        cache, limiter = fleet_backends(
-            os.environ["AMNIMO_BENCH_REDIS_URL"],
-            base_url=base_url,
-            client_id=client_id,
-            fallback_cache=InMemoryTokenCache(),
-        )
-    async with AsyncAmnimo(client_id, secret_key, base_url=base_url, token_cache=cache) as amnimo:
-        if limiter is not None:
-            amnimo.transport.limiter = limiter  # until the client takes rate_limiter= / redis_url=
+        sharing: dict[str, Any] = {"redis_url": os.environ["AMNIMO_BENCH_REDIS_URL"]}
+    else:
+        sharing = {"token_cache": InMemoryTokenCache()}
+    async with AsyncAmnimo(client_id, secret_key, base_url=base_url, **sharing) as amnimo:
         inventory = amnimo.inventory(os.environ["AMNIMO_BENCH_ACCOUNT"])
         items = 0
         async for record in inventory:
@@ -62,38 +59,30 @@ async def sweep(mode: str) -> dict[str, Any]:
             throttled=stats.throttled,
             token_calls=stats.token_calls,
         )
-    if isinstance(cache, RedisTokenCache):
-        await cache.aclose()
     return report
 
 
-def _cron_cache(kind: str) -> TokenCache:
-    if kind == "file":
-        return FileTokenCache(os.environ["AMNIMO_BENCH_CACHE_DIR"])
+def _cron_options(kind: str) -> dict[str, Any]:
+    cache: TokenCache
     if kind == "redis":
-        return RedisTokenCache.from_url(os.environ["AMNIMO_BENCH_REDIS_URL"], fallback=InMemoryTokenCache())
-    return InMemoryTokenCache()
+        return {"redis_url": os.environ["AMNIMO_BENCH_REDIS_URL"]}
+    cache = FileTokenCache(os.environ["AMNIMO_BENCH_CACHE_DIR"]) if kind == "file" else InMemoryTokenCache()
+    return {"token_cache": cache}
 
 
 async def cron_async(kind: str) -> dict[str, Any]:
     base_url, client_id, secret_key = _credentials()
-    cache = _cron_cache(kind)
-    async with AsyncAmnimo(client_id, secret_key, base_url=base_url, token_cache=cache) as amnimo:
+    async with AsyncAmnimo(client_id, secret_key, base_url=base_url, **_cron_options(kind)) as amnimo:
         await amnimo.accounts.hierarchy(os.environ["AMNIMO_BENCH_ACCOUNT"])
         calls = amnimo.transport.stats.token_calls
-    if isinstance(cache, RedisTokenCache):
-        await cache.aclose()
     return {"token_calls": calls}
 
 
 def cron_sync(kind: str) -> dict[str, Any]:
     base_url, client_id, secret_key = _credentials()
-    cache = _cron_cache(kind)
-    with Amnimo(client_id, secret_key, base_url=base_url, token_cache=cache) as amnimo:
+    with Amnimo(client_id, secret_key, base_url=base_url, **_cron_options(kind)) as amnimo:
         amnimo.accounts.hierarchy(os.environ["AMNIMO_BENCH_ACCOUNT"])
-        calls = amnimo.run(lambda client: _token_calls(client))
-        if isinstance(cache, RedisTokenCache):
-            amnimo.run(lambda _client: cache.aclose())  # in the client's loop, where it connected
+        calls = amnimo.run(_token_calls)
     return {"token_calls": calls}
 
 

@@ -8,7 +8,7 @@ uses it, and 1,000 token calls a month.
    together, each sweeping the whole tenant (``amnimo.inventory``) on the same client ID, against
    one :class:`~amnimo_async.testing.FakeAmnimo` served on loopback at the documented bucket with
    a latency of 50 ± 15 ms on every route. First each with its own limiter and an in-memory token
-   (what every process does on its own), then with ``fleet_backends``: one token and one GCRA
+   (what every process does on its own), then with ``redis_url=``: one token and one GCRA
    bucket in Redis. Reported from the fake's journal: requests, 429s, token calls; and the wall
    time (first worker's start to last worker's end) against the bound
    ``(useful requests - 20) / 5 s + one round trip``, useful meaning not refused.
@@ -17,7 +17,7 @@ uses it, and 1,000 token calls a month.
    limiter's, with a bucket so large that nobody waits, interleaved rounds, medians.
 3. **The cron script** (``async with AsyncAmnimo(id, secret) as a: await a.accounts.hierarchy(acc)``
    and the same with ``Amnimo``): five processes in a row and five at once, with the in-memory
-   cache, the file cache and the Redis cache; token calls counted by the fake.
+   cache, the file cache and ``redis_url=``; token calls counted by the fake.
 
 A real ``redis-server`` (the Debian package) is started on a free loopback port for the run.
 Run: ``python -m benchmarks fleet`` (or ``nox -s bench``). About five minutes, mostly waiting on
@@ -40,7 +40,7 @@ import redis
 import redis.asyncio as aioredis
 
 from amnimo_async import RateLimiter
-from amnimo_async._redis_rate_limiter import RedisRateLimiter
+from amnimo_async.redis import RedisRateLimiter
 from amnimo_async.testing import DataProfile, FakeAmnimo, FakeServer, SubscriptionSpec
 from amnimo_async.testing._redis_server import RedisServer
 
@@ -203,7 +203,7 @@ def _fleet_row(run: FleetRun) -> list[str]:
     mode = (
         "own limiter + own token (each process alone)"
         if run.mode == "own"
-        else "Redis: one token, one bucket"
+        else "`redis_url=`: one token, one bucket"
     )
     share = f"{run.throttled} ({run.throttled / run.requests:.0%})" if run.requests else "0"
     return [
@@ -277,7 +277,7 @@ def main() -> None:
     caches = {
         "memory": "`InMemoryTokenCache` (the default before this issue)",
         "file": "`FileTokenCache` (the new default)",
-        "redis": "`RedisTokenCache`",
+        "redis": "`redis_url=` (`RedisTokenCache`)",
     }
     rows = []
     for cache, label in caches.items():

@@ -22,6 +22,7 @@ MISSING: Any = object()
 _PROJECT = Path(__file__).resolve().parents[2]
 _FIRST_PARTY = 2
 _LOCAL = 3
+_TYPE_CHECKING = ("TYPE_CHECKING", "typing.TYPE_CHECKING")
 
 
 class GenerationError(Exception):
@@ -35,6 +36,7 @@ class Source:
         self._package = package  # the generated module's: imports from inside it are relative
         self._modules: dict[str, str] = {}  # local name -> module
         self._names: dict[str, tuple[str, str]] = {}  # local name -> (module, its name there)
+        self._type_only: set[str] = set()  # local names imported under ``if TYPE_CHECKING:`` only
         self._trees: dict[str, ast.Module] = {}
         self.used: set[str] = set()
         """Every name written so far (a caller may reset it)."""
@@ -84,12 +86,12 @@ class Source:
         if isinstance(value, types.ModuleType):
             self.module(value.__name__, name)
             return
-        home, original = self._home(module, name)
+        home, original, type_only = self._home(module, name)
         if (home, original) == (module, name) and value is MISSING:
             if not hasattr(builtins, name):
                 raise GenerationError(f"{name!r} is not defined in {module}")
             return
-        self.imported(home, original, name)
+        self.imported(home, original, name, type_only=type_only)
 
     def module(self, module: str, local: str | None = None) -> None:
         parent, _, name = module.rpartition(".")
@@ -98,8 +100,15 @@ class Source:
         else:
             self._claim(local or module, module, self._modules)
 
-    def imported(self, module: str, name: str, local: str | None = None) -> None:
-        self._claim(local or name, (module, name), self._names)
+    def imported(self, module: str, name: str, local: str | None = None, *, type_only: bool = False) -> None:
+        """Import ``name`` from ``module``; ``type_only``: for annotations only, under
+        ``if TYPE_CHECKING:`` (a package the generated module must not need at run time)."""
+        local = local or name
+        if not type_only:
+            self._type_only.discard(local)
+        elif local not in self._names:
+            self._type_only.add(local)
+        self._claim(local, (module, name), self._names)
 
     def _claim(self, local: str, value: Any, table: dict[str, Any]) -> None:
         if self._modules.get(local, self._names.get(local, value)) != value:
@@ -172,9 +181,11 @@ class Source:
                 return value.func
         return None
 
-    def _home(self, module: str, name: str) -> tuple[str, str]:
-        """Where ``name`` of ``module`` is defined, following ``from ... import`` within this project."""
+    def _home(self, module: str, name: str) -> tuple[str, str, bool]:
+        """Where ``name`` of ``module`` is defined, following ``from ... import`` within this
+        project; and whether it is another package's, imported only under ``if TYPE_CHECKING:``."""
         for node in self.tree(module).body:
+            type_checking = isinstance(node, ast.If) and ast.unparse(node.test) in _TYPE_CHECKING
             for statement in [node, *(node.body if isinstance(node, ast.If) else [])]:  # if TYPE_CHECKING:
                 if not isinstance(statement, ast.ImportFrom):
                     continue
@@ -184,9 +195,9 @@ class Source:
                         relative = "." * statement.level + (statement.module or "")
                         source = importlib.util.resolve_name(relative, package)
                         if _section(source) != _FIRST_PARTY or source not in sys.modules:
-                            return source, alias.name
+                            return source, alias.name, type_checking and _section(source) != _FIRST_PARTY
                         return self._home(source, alias.name)
-        return module, name
+        return module, name, False
 
     def tree(self, module: str) -> ast.Module:
         """The parsed source of ``module``."""
@@ -195,22 +206,35 @@ class Source:
         return self._trees[module]
 
     def import_lines(self) -> list[str]:
-        """The import statements, in isort's sections and order."""
+        """The import statements, in isort's sections and order; those for annotations only
+        last, under ``if TYPE_CHECKING:``."""
+        if self._type_only:
+            self.imported("typing", "TYPE_CHECKING")
+        runtime = {local: found for local, found in self._names.items() if local not in self._type_only}
+        lines = self._import_block(self._modules, runtime, 0)
+        if self._type_only:
+            type_only = {local: self._names[local] for local in sorted(self._type_only)}
+            lines += ["", "if TYPE_CHECKING:", *self._import_block({}, type_only, 1)]
+        return lines
+
+    def _import_block(
+        self, modules: dict[str, str], names: dict[str, tuple[str, str]], depth: int
+    ) -> list[str]:
         sections: dict[int, tuple[set[str], dict[str, set[str]]]] = {}
-        for local, module in self._modules.items():
+        for local, module in modules.items():
             sections.setdefault(_section(module), (set(), {}))[0].add(
                 f"import {module}" if local == module else f"import {module} as {local}"
             )
-        for local, (module, name) in self._names.items():
+        for local, (module, name) in names.items():
             relative = self._relative(module)
             froms = sections.setdefault(_LOCAL if relative else _section(module), (set(), {}))[1]
             froms.setdefault(relative or module, set()).add(name if local == name else f"{name} as {local}")
         lines: list[str] = []
         for _, (straight, froms) in sorted(sections.items()):
-            lines += ["", *sorted(straight, key=str.lower)]
+            lines += ["", *(INDENT * depth + line for line in sorted(straight, key=str.lower))]
             for module in sorted(froms, key=str.lower):
-                names = sorted(froms[module], key=_member_order)
-                lines += wrap(f"from {module} import (", names, ")", 0, parentheses=False)
+                names_of = sorted(froms[module], key=_member_order)
+                lines += wrap(f"from {module} import (", names_of, ")", depth, parentheses=False)
         return lines[1:]
 
 

@@ -82,8 +82,10 @@ arguments, each call waiting for its answer.
 It runs an :class:`AsyncAmnimo` in an event loop on a background thread; any number of threads
 may use one client at once, sharing its connections, rate limiter and token. Paginators and
 sweeps come back as plain iterables (leaving a ``for`` loop early cancels what is in flight)
-and async context managers as context managers. Ctrl-C during a call cancels the request and
-raises KeyboardInterrupt at once.
+and async context managers as context managers: ``with amnimo.streams.live(sub, camera_id) as
+session:`` keeps the session alive from the loop thread while yours does other things, and stops
+it when the block is left. Ctrl-C during a call cancels the request and raises KeyboardInterrupt
+at once.
 
 Calling it from a thread that runs an event loop of its own (Jupyter, or an ``async def``) works,
 but blocks that loop for the duration of the call: in async code prefer :class:`AsyncAmnimo`.

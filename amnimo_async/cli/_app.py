@@ -53,8 +53,22 @@ def _options(
     timeout: Annotated[
         float | None, typer.Option("--timeout", min=0.1, help="Seconds per request [SDK default].")
     ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            "--redis-url",
+            metavar="URL",
+            show_default=False,
+            help=(
+                "Share the token and the rate limit of the client ID with every process using this "
+                "Redis (redis://host:6379/0; needs amnimo-async[redis]) [else the profile's redis_url, "
+                "else AMNIMO_REDIS_URL]. A URL with a password is better kept in the profile or the "
+                "environment: a command line shows in ps."
+            ),
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = State(profile, base_url, verbose, debug, progress, max_retries, timeout)
+    ctx.obj = State(profile, base_url, verbose, debug, progress, max_retries, timeout, redis_url)
     setup_logging(verbose)
 
 

@@ -10,6 +10,8 @@ Config file (``$AMNIMO_CONFIG``, else ``~/.config/amnimo/config.toml``)::
     client_id = "..."
     secret_key = "..."
     base_url = "https://api.amnimo.com/ex"   # optional
+    redis_url = "redis://redis:6379/0"       # optional: share the token and the rate limit
+                                             # with every process using it (amnimo-async[redis])
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from amnimo_async import DEFAULT_BASE_URL
+from amnimo_async import DEFAULT_BASE_URL, token_cache_key
 
 __all__ = ["ConfigError", "Settings", "config_path", "resolve_settings"]
 
@@ -32,17 +34,20 @@ class ConfigError(Exception):
 
 @attrs.frozen
 class Settings:
-    """What the command connects with; ``secret_key`` may be None for commands that need none."""
+    """What the command connects with; ``secret_key`` may be None for commands that need none.
+    ``redis_url`` is a profile's (the ``--redis-url`` option and ``AMNIMO_REDIS_URL`` are read
+    when the client is made)."""
 
     client_id: str
     secret_key: str | None = attrs.field(repr=False)
     base_url: str
     source: str
+    redis_url: str | None = attrs.field(default=None, repr=False)  # it may hold a password
 
     @property
     def cache_key(self) -> str:
-        """The key the SDK caches tokens under (``base_url|client_id``)."""
-        return f"{self.base_url.rstrip('/')}|{self.client_id}"
+        """The key the SDK caches tokens under."""
+        return token_cache_key(self.base_url, self.client_id)
 
 
 def config_path() -> Path:
@@ -118,6 +123,13 @@ def resolve_settings(
         raise ConfigError(f"profile {name!r} in {path} has no secret_key")
     if url is not None and not isinstance(url, str):
         raise ConfigError(f"profile {name!r} in {path}: base_url must be a string")
+    redis_url = values.get("redis_url")
+    if redis_url is not None and not isinstance(redis_url, str):
+        raise ConfigError(f"profile {name!r} in {path}: redis_url must be a string")
     return Settings(
-        client_id, secret_key or None, base_url or url or env_url or DEFAULT_BASE_URL, f"profile {name}"
+        client_id,
+        secret_key or None,
+        base_url or url or env_url or DEFAULT_BASE_URL,
+        f"profile {name}",
+        redis_url or None,
     )

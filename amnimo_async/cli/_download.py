@@ -1,71 +1,52 @@
-"""Downloading a media's file from its presigned URL, streamed to disk with a progress bar."""
+"""The progress bar of the commands that bring a media's file (``media download``, ``media
+export``): fed by the SDK's ``on_progress(done, total)``, and showing how long it has waited while
+the media is still processing. The transfer itself is the SDK's ``media.download``."""
 
 from __future__ import annotations
 
 import contextlib
-import os
-from pathlib import Path
+from collections.abc import Iterator
 
-import httpx
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 
-from amnimo_async import AmnimoError, APIConnectionError, APITimeoutError, Media, status_error_class
-
-_EXTENSIONS = {"video/mp4": ".mp4", "image/jpeg": ".jpg"}
+__all__ = ["TransferBar", "transfer_bar"]
 
 
-class MediaNotReadyError(AmnimoError):
-    """The media has no file yet (still PROCESSING, or failed)."""
+class TransferBar:
+    """``on_progress`` for a download: the bar follows the bytes received (from the first one on,
+    the description turns from what it waited for to ``name``)."""
+
+    def __init__(self, bar: Progress, task: TaskID, name: str) -> None:
+        self._bar = bar
+        self._task = task
+        self._name = name
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self._bar.update(self._task, completed=done, total=total, description=self._name)
 
 
-async def download_file(media: Media, output: Path | None, console: Console, progress: bool) -> Path:
-    """Stream ``media``'s file to ``output`` (default ``MEDIA_ID.mp4``/``.jpg``); returns the path.
-
-    Written to a temporary file beside it and renamed when complete, so an interrupted download
-    leaves no partial file under the final name. The presigned URL is never printed.
-    """
-    if not media.url:
-        status = getattr(media.status, "value", media.status)
-        raise MediaNotReadyError(f"media {media.id} has no file to download yet (status {status})")
-    safe_url = media.url.split("?", 1)[0]
-    async with httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True) as http:
-        try:
-            async with http.stream("GET", media.url) as response:
-                if response.status_code >= 400:
-                    body = (await response.aread())[:300].decode("utf-8", "replace")
-                    raise status_error_class(response.status_code)(
-                        status_code=response.status_code, method="GET", url=safe_url, body=body
-                    )
-                content_type = response.headers.get("content-type", "").split(";")[0].strip()
-                default_name = media.id + _EXTENSIONS.get(content_type, ".bin")
-                path = output if output is not None else Path(default_name)
-                if path.is_dir():
-                    path = path / default_name
-                total = int(response.headers.get("content-length") or 0) or None
-                temporary = path.with_name(f".{path.name}.part")
-                columns = (
-                    TextColumn("[bold]{task.description}"),
-                    BarColumn(),
-                    DownloadColumn(),
-                    TransferSpeedColumn(),
-                )
-                try:
-                    with (
-                        Progress(*columns, console=console, disable=not progress) as bar,
-                        temporary.open("wb") as file,
-                    ):
-                        task = bar.add_task(path.name, total=total)
-                        async for chunk in response.aiter_bytes():
-                            file.write(chunk)
-                            bar.advance(task, len(chunk))
-                    os.replace(temporary, path)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        temporary.unlink()
-                    raise
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(type(exc).__name__, method="GET", url=safe_url) from None
-        except httpx.TransportError as exc:
-            raise APIConnectionError(type(exc).__name__, method="GET", url=safe_url) from None
-    return path
+@contextlib.contextmanager
+def transfer_bar(
+    console: Console, enabled: bool, name: str, *, waiting: str | None = None
+) -> Iterator[TransferBar]:
+    """A bar on ``console`` (drawn only when ``enabled``) for the file ``name``; it says
+    ``waiting`` (e.g. "waiting for media ...") with the time elapsed until the first bytes come."""
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, disable=not enabled) as bar:
+        task = bar.add_task(waiting or name, total=None)
+        yield TransferBar(bar, task, name)

@@ -14,6 +14,8 @@ from amnimo_async import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
+    ExportError,
+    LiveSessionEndedError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -43,9 +45,12 @@ EPILOG = (
     "Exit codes: 0 ok; 1 other error; 2 usage or invalid argument (also HTTP 400); "
     "3 credentials or config file; 4 authentication or permission (HTTP 401/403); "
     "5 not found (HTTP 404); 6 rate limited or token quota exhausted (HTTP 429); "
-    "7 connection, timeout or server error (5xx, malformed answer); 130 interrupted. "
+    "7 connection, timeout or server error (5xx, malformed answer); 130 interrupted. An export "
+    "or a live session that fails part way exits with the code of what stopped it. "
     "Credentials: AMNIMO_CLIENT_ID, AMNIMO_SECRET_KEY, AMNIMO_BASE_URL, or --profile NAME in "
-    "~/.config/amnimo/config.toml ($AMNIMO_CONFIG); the secret is never taken from the command line."
+    "~/.config/amnimo/config.toml ($AMNIMO_CONFIG); the secret is never taken from the command line. "
+    "Fleets: --redis-url, a profile's redis_url or AMNIMO_REDIS_URL share one token and one rate "
+    "limit through Redis."
 )
 
 # First match wins; anything else (other AmnimoErrors included) is ExitCode.ERROR.
@@ -61,7 +66,12 @@ _EXIT_CODES: tuple[tuple[tuple[type[BaseException], ...], ExitCode], ...] = (
 
 
 def exit_code(exc: BaseException) -> ExitCode:
-    """The exit code for an error the command ends with."""
+    """The exit code for an error the command ends with; a flow that failed part way (an export
+    after its create, a live session that ended) has the code of what stopped it."""
+    if isinstance(exc, ExportError) and exc.__cause__ is not None:
+        return exit_code(exc.__cause__)
+    if isinstance(exc, LiveSessionEndedError):
+        return exit_code(exc.reason)
     return next((code for kinds, code in _EXIT_CODES if isinstance(exc, kinds)), ExitCode.ERROR)
 
 

@@ -3,8 +3,10 @@ only), and the event loop that runs a command's work, its errors turned into exi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
@@ -14,7 +16,7 @@ import attrs
 import typer
 from rich.console import Console
 
-from amnimo_async import AsyncAmnimo, FileTokenCache
+from amnimo_async import AsyncAmnimo, FileTokenCache, RateLimiter
 
 from ._config import Settings, resolve_settings
 from ._errors import fail
@@ -26,6 +28,8 @@ __all__ = [
     "command_errors",
     "open_client",
     "progress_bars",
+    "redis_url",
+    "run",
     "settings",
     "setup_logging",
     "state",
@@ -45,6 +49,7 @@ class State:
     progress: bool | None = None
     max_retries: int | None = None
     timeout: float | None = None
+    redis_url: str | None = attrs.field(default=None, repr=False)  # it may hold a password
 
 
 def state(ctx: typer.Context) -> State:
@@ -70,14 +75,26 @@ def settings(ctx: typer.Context, *, need_secret: bool = True) -> Settings:
     return resolve_settings(options.profile, base_url=options.base_url, need_secret=need_secret)
 
 
-def open_client(options: State, connect: Settings, token_cache: FileTokenCache | None = None) -> AsyncAmnimo:
+def open_client(
+    options: State, connect: Settings, token_cache: FileTokenCache | None = None, *, shared: bool = True
+) -> AsyncAmnimo:
     """The client of a command: ``connect``'s credentials, the global options, and tokens in
-    ``token_cache`` (the user's cache directory by default, shared by every run)."""
+    ``token_cache`` (the user's cache directory by default, shared by every run).
+
+    Sharing through Redis (``--redis-url``, else the profile's ``redis_url``, else
+    ``AMNIMO_REDIS_URL``) keeps the token in Redis (the file cache behind it) and the rate limit
+    there too; ``shared=False`` (the demo's own fake) shares nothing."""
     extra: dict[str, Any] = {}
     if options.max_retries is not None:
         extra["max_retries"] = options.max_retries
     if options.timeout is not None:
         extra["timeout"] = options.timeout
+    if not shared:
+        extra["rate_limiter"] = RateLimiter()  # with a token cache given too, AMNIMO_REDIS_URL is not read
+    elif shared_through := redis_url(options, connect):
+        extra["redis_url"] = shared_through
+        if token_cache is None:
+            return AsyncAmnimo(connect.client_id, connect.secret_key, base_url=connect.base_url, **extra)
     return AsyncAmnimo(
         connect.client_id,
         connect.secret_key,
@@ -86,6 +103,12 @@ def open_client(options: State, connect: Settings, token_cache: FileTokenCache |
         token_cache=token_cache if token_cache is not None else FileTokenCache(),
         **extra,
     )
+
+
+def redis_url(options: State, connect: Settings) -> str | None:
+    """The Redis the command shares the token and the rate limit through: ``--redis-url``, else
+    the profile's ``redis_url``, else ``AMNIMO_REDIS_URL``; None: none."""
+    return options.redis_url or connect.redis_url or os.environ.get("AMNIMO_REDIS_URL", "").strip() or None
 
 
 @contextlib.contextmanager
@@ -99,16 +122,26 @@ def command_errors(ctx: typer.Context) -> Iterator[None]:
         raise fail(exc, debug=state(ctx).debug) from None
 
 
-def call(ctx: typer.Context, action: Callable[[AsyncAmnimo], Awaitable[T]]) -> T:
-    """Run ``action`` with the command's client on an event loop; errors, the client's own
-    (credentials, config) included, end the command."""
+def run(ctx: typer.Context, action: Callable[[AsyncAmnimo], Awaitable[T]]) -> T:
+    """Run ``action`` with the command's client on an event loop (errors are the caller's)."""
 
     async def work() -> T:
         async with open_client(state(ctx), settings(ctx)) as amnimo:
             return await action(amnimo)
 
-    with command_errors(ctx):
+    try:
         return anyio.run(work)
+    except asyncio.CancelledError:
+        # Ctrl-C: the event loop's runner cancels the command, then raises KeyboardInterrupt; on
+        # Python 3.10 it cannot tell that cancellation from another and lets it out as it is.
+        raise KeyboardInterrupt from None
+
+
+def call(ctx: typer.Context, action: Callable[[AsyncAmnimo], Awaitable[T]]) -> T:
+    """Run ``action`` with the command's client on an event loop; errors, the client's own
+    (credentials, config) included, end the command."""
+    with command_errors(ctx):
+        return run(ctx, action)
 
 
 def progress_bars(ctx: typer.Context) -> tuple[Console, bool]:

@@ -62,7 +62,7 @@ def demo(
             options, cache = state(ctx), FileTokenCache(cache_dir)
             inventory, count = anyio.run(
                 _sweep_into,
-                lambda: open_client(options, connect, cache),
+                lambda: open_client(options, connect, cache, shared=False),
                 server.account_id,
                 output,
                 console,

@@ -1,4 +1,4 @@
-"""``amnimo devices ...``: external devices, peripherals (ports), port operations."""
+"""``amnimo devices ...``: external devices, peripherals (ports), port operations and resets."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from ._runtime import call
 __all__ = ["app"]
 
 app = typer.Typer(
-    name="devices", help="Edge devices: external devices, peripherals, ports.", no_args_is_help=True
+    name="devices",
+    help="Edge devices: external devices, peripherals, ports (reset-port).",
+    no_args_is_help=True,
 )
 
 
@@ -76,3 +78,31 @@ def port(
         ),
     )
     show(result, fmt.value, "port")
+
+
+@app.command("reset-port")
+def reset_port(
+    ctx: typer.Context,
+    subscription_id: str,
+    device_id: str,
+    port_id: str,
+    seconds: Annotated[int, typer.Option(min=1, help="Seconds the port stays off.")] = 10,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait until the port is back (ENABLED).")] = False,
+    wait_timeout: Annotated[
+        float | None,
+        typer.Option("--wait-timeout", min=1.0, help="Give up waiting after SECONDS [the timer + 120 s]."),
+    ] = None,
+    fmt: ShowOption = ShowFormat.table,
+) -> None:
+    """Power-cycle a port: off now, back after --seconds (the reset is sent once, never repeated).
+    With --wait, show the port once it is ENABLED again."""
+    port = call(
+        ctx,
+        lambda amnimo: amnimo.devices.reset_port(
+            subscription_id, device_id, port_id, seconds=seconds, wait=wait, timeout=wait_timeout
+        ),
+    )
+    if port is None:
+        typer.echo(f"reset port {port_id} of device {device_id}: back in {seconds} s", err=True)
+    else:
+        show(port, fmt.value, "port")

@@ -1,15 +1,16 @@
-"""``amnimo media ...``: search, get, create, rename, delete, download."""
+"""``amnimo media ...``: search, get, create, rename, delete, download, export."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from amnimo_async import AsyncAmnimo
+from amnimo_async import AsyncAmnimo, Export
 
-from ._download import download_file
+from ._download import transfer_bar
 from ._errors import ExitCode
 from ._options import (
     CountOption,
@@ -28,7 +29,11 @@ from ._runtime import call, progress_bars
 
 __all__ = ["app"]
 
-app = typer.Typer(name="media", help="Clips and snapshots.", no_args_is_help=True)
+app = typer.Typer(
+    name="media",
+    help="Clips and snapshots (export: create, wait and download in one go).",
+    no_args_is_help=True,
+)
 
 COLUMNS = ("id", "cameraId", "category", "type", "status", "name", "startTime", "endTime", "size")
 
@@ -122,14 +127,63 @@ def download(
     ctx: typer.Context,
     subscription_id: str,
     media_id: str,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File [MEDIA_ID.mp4/.jpg].")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File or folder [./MEDIA_ID.mp4/.jpg].")
+    ] = None,
 ) -> None:
-    """Download a COMPLETED media's file (streamed, with a progress bar on stderr)."""
+    """Download a COMPLETED media's file (streamed, resumed after a cut, with a progress bar on stderr)."""
     console, bars = progress_bars(ctx)
 
     async def action(amnimo: AsyncAmnimo) -> Path:
-        media = await amnimo.media.get(subscription_id, media_id)
-        return await download_file(media, output, console, bars)
+        with transfer_bar(console, bars, media_id) as on_progress:
+            target = output if output is not None else Path(".")
+            return await amnimo.media.download(subscription_id, media_id, target, on_progress=on_progress)
 
     path = call(ctx, action)
     typer.echo(f"saved {path}", err=True)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    subscription_id: str,
+    camera_id: str,
+    category: Annotated[str, typer.Option(help="CLIP or SNAPSHOT.")] = "CLIP",
+    start: Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-10m'.")] = "-2m",
+    end: Annotated[str | None, typer.Option(help="End of a CLIP [start + 1 minute].")] = None,
+    name: Annotated[str | None, typer.Option(help="Name (1..64 characters).")] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File, or folder for MEDIA_ID.mp4/.jpg.")
+    ] = Path("."),
+    wait_timeout: Annotated[
+        float, typer.Option("--wait-timeout", min=1.0, help="Seconds to wait for the media.")
+    ] = 600.0,
+    fmt: ShowOption = ShowFormat.table,
+) -> None:
+    """Cut a clip (or take a snapshot), wait until it is ready and download it, with a progress
+    bar on stderr; shows the media id and the file. The media is created once: if the wait or the
+    download fails, the error names it (finish with `media download`)."""
+    start_time = time_option(ctx, "start", start)
+    end_time = optional_time(ctx, "end", end)
+    if end_time is None and category.upper() == "CLIP":
+        end_time = start_time + timedelta(minutes=1)
+    console, bars = progress_bars(ctx)
+
+    async def action(amnimo: AsyncAmnimo) -> Export:
+        waiting = f"waiting for the {category.lower()}"
+        with transfer_bar(console, bars, output.name or "media", waiting=waiting) as on_progress:
+            return await amnimo.media.export(
+                subscription_id,
+                camera_id,
+                category=category,
+                start_time=start_time,
+                end_time=end_time,
+                name=name,
+                to=output,
+                timeout=wait_timeout,
+                on_progress=on_progress,
+            )
+
+    exported = call(ctx, action)
+    media = exported.media
+    show({"mediaId": media.id, "path": str(exported.path), "size": media.size}, fmt.value, "export")

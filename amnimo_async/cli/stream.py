@@ -1,4 +1,5 @@
-"""``amnimo stream ...``: HLS live/playback sessions (start, keep alive, stop)."""
+"""``amnimo stream ...``: HLS live/playback sessions (start, keep alive, stop; or ``live``: all
+three, until Ctrl-C)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from amnimo_async import AsyncAmnimo
+from amnimo_async import AsyncAmnimo, LiveSession
 
 from ._options import ShowFormat, ShowOption, time_option
 from ._output import show
-from ._runtime import call
+from ._runtime import call, command_errors, run
 
 __all__ = ["app"]
 
-app = typer.Typer(name="stream", help="HLS live/playback streams.", no_args_is_help=True)
+app = typer.Typer(
+    name="stream", help="HLS live/playback streams (live: kept alive until Ctrl-C).", no_args_is_help=True
+)
 
 SessionCall = Callable[[str, str, str], Awaitable[Any]]  # (subscription_id, camera_id, request_id)
 
@@ -39,6 +42,52 @@ def start(
         ),
     )
     show(session, fmt.value, "hls session")
+
+
+@app.command("live")
+def live(
+    ctx: typer.Context,
+    subscription_id: str,
+    camera_id: str,
+    dt: Annotated[
+        str, typer.Option("--dt", "--at", help="'live' or an ISO time to play back from.")
+    ] = "live",
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            "--keep-alive", help="Seconds the server keeps the session without an update (10..3600)."
+        ),
+    ] = 60,
+) -> None:
+    """Start an HLS session, print its playback URL and keep it alive (an update every half
+    --keep-alive) until Ctrl-C, then stop it. If the session ends by itself, say why and exit
+    with its error's code."""
+    start: Literal["live"] | datetime = "live" if dt == "live" else time_option(ctx, "dt", dt)
+    sessions: list[LiveSession] = []
+
+    async def action(amnimo: AsyncAmnimo) -> None:
+        async with amnimo.streams.live(
+            subscription_id, camera_id, dt=start, keep_alive_period=keep_alive
+        ) as session:
+            sessions.append(session)
+            if session.url:
+                typer.echo(session.url)
+            else:
+                typer.echo(f"HLS session {session.request_id} started, without a playback URL", err=True)
+            typer.echo(
+                f"keeping HLS session {session.request_id} alive (an update every {keep_alive / 2:g} s); "
+                "Ctrl-C stops it",
+                err=True,
+            )
+            await session.wait()  # until Ctrl-C cancels it, or the session ends by itself
+
+    with command_errors(ctx):
+        try:
+            run(ctx, action)
+        except KeyboardInterrupt:
+            if not sessions or not sessions[0].stopped:
+                raise  # interrupted before the start, or the stop did not go through: code 130
+        typer.echo(f"stopped HLS session {sessions[0].request_id}", err=True)
 
 
 def _session_command(name: str, summary: str, operation: Callable[[AsyncAmnimo], SessionCall]) -> None:

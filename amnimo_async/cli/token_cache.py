@@ -1,4 +1,5 @@
-"""``amnimo token ...``: the access token cached on disk for every run (status, clear)."""
+"""``amnimo token ...``: the access token cached on disk for every run (status, clear), and in
+Redis when the command shares it (``--redis-url``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from datetime import datetime, timezone
 import anyio
 import typer
 
-from amnimo_async import FileTokenCache
+from amnimo_async import ConfigurationError, FileTokenCache
 
 from ._options import ShowFormat, ShowOption
 from ._output import show
-from ._runtime import command_errors, settings
+from ._runtime import command_errors, redis_url, settings, state
 
 __all__ = ["app"]
 
@@ -45,7 +46,29 @@ def status(ctx: typer.Context, fmt: ShowOption = ShowFormat.table) -> None:
 
 @app.command("clear")
 def clear(ctx: typer.Context) -> None:
-    """Forget the cached token (the next command fetches a new one)."""
+    """Forget the cached token, on disk and in Redis when shared (the next command fetches a new one)."""
     with command_errors(ctx):
-        anyio.run(FileTokenCache().clear, settings(ctx, need_secret=False).cache_key)
-    typer.echo("cleared the cached token", err=True)
+        connect = settings(ctx, need_secret=False)
+        anyio.run(FileTokenCache().clear, connect.cache_key)
+        shared = redis_url(state(ctx), connect)
+        if shared is not None:
+            anyio.run(_clear_in_redis, shared, connect.cache_key)
+    typer.echo("cleared the cached token" + (" (and in Redis)" if shared else ""), err=True)
+
+
+async def _clear_in_redis(url: str, key: str) -> None:
+    try:
+        from amnimo_async.redis import RedisTokenCache
+    except ImportError:
+        raise ConfigurationError(
+            "the token is shared through Redis: clearing it needs the [redis] extra "
+            "(pip install 'amnimo-async[redis]')"
+        ) from None
+    cache = RedisTokenCache.from_url(url)
+    try:
+        await cache.clear(key)
+        if not cache.link.up:
+            # The URL is not shown: it may hold a password.
+            raise RuntimeError(f"Redis at {cache.link.where} did not answer: the token there is not cleared")
+    finally:
+        await cache.aclose()

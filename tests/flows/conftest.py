@@ -1,9 +1,10 @@
 """Tests of the flows (live sessions, media wait/download/export, port reset, recording gaps)
 against the fake over loopback, in virtual time.
 
-The loopback fixtures are the integration suite's (``serve``, ``connect``, ``clock``). A flow's
-waits go through :class:`VirtualTime`, which moves the fake's manual clock instead of sleeping,
-so a ten-minute wait takes no real time and the order of events is fixed.
+The loopback fixtures are the integration suite's (``serve``, ``connect``, ``clock``). The flows
+wait with the client's time source (``transport.sleep`` and ``transport.monotonic``);
+:class:`VirtualTime` installed there moves the fake's manual clock instead of sleeping, so a
+ten-minute wait takes no real time and the order of events is fixed.
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ async def guarded(awaitable: Awaitable[T]) -> T:
 
 
 class VirtualTime:
-    """A flow's ``sleep``: records each pause and moves the fake's clock by it (plus
-    ``oversleep``, a process that wakes late) instead of waiting.
+    """A client's time source on the fake's manual clock: ``sleep`` records each pause and moves
+    the clock by it (plus ``oversleep``, a process that wakes late) instead of waiting.
 
     After ``budget`` sleeps the next one parks until cancelled and sets :attr:`parked`: a test
-    lets a background loop run exactly that far.
+    lets a background loop run exactly that far. The client's retry backoffs sleep here too (a
+    fault test counts them).
     """
 
     def __init__(self, clock: ManualClock, *, budget: int | None = None, oversleep: float = 0.0) -> None:
@@ -48,6 +50,12 @@ class VirtualTime:
         self.oversleep = oversleep
         self.sleeps: list[float] = []
         self.parked = asyncio.Event()
+
+    def install(self, amnimo: AsyncAmnimo) -> AsyncAmnimo:
+        """Make this the client's time source (what its flows and retries wait and measure with)."""
+        amnimo.transport.sleep = self.sleep
+        amnimo.transport.monotonic = self.clock
+        return amnimo
 
     async def sleep(self, seconds: float) -> None:
         if self.budget is not None and len(self.sleeps) >= self.budget:

@@ -9,9 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from amnimo_async import Media, NotFoundError, RetryPolicy, ServerError
-from amnimo_async._flow_errors import DownloadSizeMismatchError
-from amnimo_async._media_download import download_media
+from amnimo_async import DownloadSizeMismatchError, Media, NotFoundError, RetryPolicy, ServerError
 
 from ..unit.conftest import CAMERA, MEDIA_ID, SUB, client_on, token_grant
 from .conftest import listing
@@ -44,7 +42,7 @@ async def fetch(storage: Storage, tmp_path: Path, item: Media) -> tuple[Path, li
 
     async with client_on(handler) as amnimo:
         amnimo.transport.retry = FAST
-        path = await download_media(amnimo, SUB, item, tmp_path / "clip.mp4")
+        path = await amnimo.media.download(SUB, item, tmp_path / "clip.mp4")
     return path, seen
 
 

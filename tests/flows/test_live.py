@@ -7,9 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from amnimo_async import NotFoundError, RetryPolicy, ServerError, ValidationError
-from amnimo_async._flow_errors import LiveSessionEndedError
-from amnimo_async._live_session import live
+from amnimo_async import LiveSessionEndedError, NotFoundError, RetryPolicy, ServerError, ValidationError
 from amnimo_async.testing import FakeServer, Fault, ManualClock
 
 from ..integration.conftest import FAST_RETRY, Connect, Serve, settled
@@ -28,9 +26,10 @@ async def test_kept_alive_across_several_periods(serve: Serve, connect: Connect,
     amnimo = connect(server)
     sub, camera = camera_of(server)
     time = VirtualTime(clock, budget=6)
+    time.install(amnimo)
     started = clock()
 
-    async with live(amnimo, sub, camera, keep_alive_period=PERIOD, clock=clock, sleep=time.sleep) as session:
+    async with amnimo.streams.live(sub, camera, keep_alive_period=PERIOD) as session:
         assert session.url is not None
         first_expiry = session.expires_at
         await guarded(time.parked.wait())
@@ -60,10 +59,11 @@ async def test_stopped_exactly_once_on_leaving(
     amnimo = connect(server)
     sub, camera = camera_of(server)
     time = VirtualTime(clock, budget=0)  # the keep-alive waits for ever: only the block matters
+    time.install(amnimo)
     entered = asyncio.Event()
 
     async def watch() -> None:
-        async with live(amnimo, sub, camera, clock=clock, sleep=time.sleep):
+        async with amnimo.streams.live(sub, camera):
             entered.set()
             if leaving == "by an exception":
                 raise KeyError("the player crashed")
@@ -94,7 +94,8 @@ async def test_a_second_cancellation_does_not_interrupt_the_stop(
     sub, camera = camera_of(server)
     server.faults.add(Fault(route="stopHls", kind="latency", latency=0.3))  # a stop still on its way
     entered = asyncio.Event()
-    session = live(amnimo, sub, camera, clock=clock, sleep=VirtualTime(clock, budget=0).sleep)
+    VirtualTime(clock, budget=0).install(amnimo)
+    session = amnimo.streams.live(sub, camera)
 
     async def watch() -> None:
         async with session:
@@ -126,8 +127,9 @@ async def test_refused_update_ends_the_session(serve: Serve, connect: Connect, c
     amnimo = connect(server)
     sub, camera = camera_of(server)
     time = VirtualTime(clock)
+    time.install(amnimo)
 
-    session = live(amnimo, sub, camera, clock=clock, sleep=time.sleep)
+    session = amnimo.streams.live(sub, camera)
     waited: list[LiveSessionEndedError] = []
 
     async def watch() -> None:
@@ -162,7 +164,8 @@ async def test_session_dies_when_the_update_comes_too_late(
     amnimo = connect(server)
     sub, camera = camera_of(server)
     time = VirtualTime(clock, oversleep=PERIOD)  # the process wakes a whole period late
-    session = live(amnimo, sub, camera, keep_alive_period=PERIOD, clock=clock, sleep=time.sleep)
+    time.install(amnimo)
+    session = amnimo.streams.live(sub, camera, keep_alive_period=PERIOD)
 
     async def watch() -> None:
         async with session:
@@ -188,14 +191,19 @@ async def test_transient_faults_are_retried_within_the_period(
     sub, camera = camera_of(server)
     attempts_per_call = FAST_RETRY.max_retries + 1
     server.faults.add(Fault(route="updateHls", kind="status", status=503, times=attempts_per_call))
-    time = VirtualTime(clock, budget=3)
+    # Three of the flow's pauses, and the backoffs between the attempts of the failing call.
+    time = VirtualTime(clock, budget=3 + FAST_RETRY.max_retries)
+    time.install(amnimo)
 
-    async with live(amnimo, sub, camera, keep_alive_period=PERIOD, clock=clock, sleep=time.sleep) as session:
+    async with amnimo.streams.live(sub, camera, keep_alive_period=PERIOD) as session:
         await guarded(time.parked.wait())
-        # The first update call failed through all its attempts; a short pause, and the next went
-        # through well inside the period; the one after came half a period later.
-        assert time.sleeps[0] == time.sleeps[2] == pytest.approx(PERIOD / 2)
-        assert time.sleeps[1] < 1
+        # The first update call failed through all its attempts (short backoffs between them); a
+        # short pause, and the next went through well inside the period; the one after came half a
+        # period later.
+        first, *short, last = time.sleeps
+        assert first == last == pytest.approx(PERIOD / 2)
+        assert len(short) == attempts_per_call
+        assert all(pause < 1 for pause in short)
         assert not session.ended.is_set()
         assert [s.request_id for s in server.world.hls_sessions()] == [session.request_id]
 
@@ -214,7 +222,8 @@ async def test_faults_lasting_the_whole_period_end_the_session(
     sub, camera = camera_of(server)
     server.faults.add(Fault(route="updateHls", kind="status", status=503))
     time = VirtualTime(clock)
-    session = live(amnimo, sub, camera, keep_alive_period=PERIOD, clock=clock, sleep=time.sleep)
+    time.install(amnimo)
+    session = amnimo.streams.live(sub, camera, keep_alive_period=PERIOD)
     updates: list[int] = []
 
     async def watch() -> None:
@@ -239,11 +248,11 @@ async def test_arguments_are_checked_before_anything_is_sent(serve: Serve, conne
     amnimo = connect(server)
     sub, camera = camera_of(server)
     with pytest.raises(ValidationError, match="keep_alive_period"):
-        live(amnimo, sub, camera, keep_alive_period=5)
+        amnimo.streams.live(sub, camera, keep_alive_period=5)
     with pytest.raises(ValidationError, match="dt"):
-        live(amnimo, sub, camera, dt="yesterday")  # type: ignore[arg-type]
+        amnimo.streams.live(sub, camera, dt="yesterday")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="camera_id"):
-        live(amnimo, sub, "not-a-camera")
+        amnimo.streams.live(sub, "not-a-camera")
     assert len(server.journal) == 0
 
 
@@ -251,7 +260,8 @@ async def test_a_session_runs_once(serve: Serve, connect: Connect, clock: Manual
     server = serve()
     amnimo = connect(server)
     sub, camera = camera_of(server)
-    session = live(amnimo, sub, camera, clock=clock, sleep=VirtualTime(clock, budget=0).sleep)
+    VirtualTime(clock, budget=0).install(amnimo)
+    session = amnimo.streams.live(sub, camera)
     with pytest.raises(RuntimeError, match="not started"):
         session.request_id  # noqa: B018
     async with session:
@@ -260,3 +270,47 @@ async def test_a_session_runs_once(serve: Serve, connect: Connect, clock: Manual
         async with session:
             pass
     assert server.journal.count(route="startHls") == server.journal.count(route="stopHls") == 1
+
+
+async def test_stopped_says_whether_the_stop_went_through(
+    serve: Serve, connect: Connect, clock: ManualClock
+) -> None:
+    server = serve()
+    amnimo = connect(server, max_retries=0)
+    sub, camera = camera_of(server)
+    VirtualTime(clock, budget=0).install(amnimo)
+
+    session = amnimo.streams.live(sub, camera)
+    async with session:
+        assert not session.stopped
+    assert session.stopped
+
+    server.faults.add(Fault(route="stopHls", kind="status", status=503))
+    failing = amnimo.streams.live(sub, camera)
+    with pytest.raises(ServerError):  # a normal exit raises what stopped the stop
+        async with failing:
+            pass
+    assert failing.ended.is_set()
+    assert not failing.stopped
+    assert [s.request_id for s in server.world.hls_sessions()] == [failing.request_id]  # still running
+
+
+async def test_a_session_dropped_by_the_server_counts_as_stopped(
+    serve: Serve, connect: Connect, clock: ManualClock
+) -> None:
+    server = serve()
+    amnimo = connect(server)
+    sub, camera = camera_of(server)
+    VirtualTime(clock).install(amnimo)
+    session = amnimo.streams.live(sub, camera)
+
+    async def watch() -> None:
+        async with session:
+            assert server.world.stop_hls(session.request_id, sub, camera)
+            await guarded(session.ended.wait())
+            assert not session.stopped  # ended, but the block still runs
+
+    with pytest.raises(LiveSessionEndedError):
+        await watch()
+    assert session.stopped
+    assert server.journal.count(route="stopHls") == 0

@@ -15,14 +15,16 @@ import pytest
 from amnimo_async import (
     APIConnectionError,
     AsyncAmnimo,
+    DownloadSizeMismatchError,
     Media,
+    MediaFailedError,
+    MediaNotReadyError,
     MediaStatus,
     NotFoundError,
     PermissionDeniedError,
+    RateLimiter,
     ValidationError,
 )
-from amnimo_async._flow_errors import DownloadSizeMismatchError, MediaFailedError, MediaNotReadyError
-from amnimo_async._media_download import download_media
 from amnimo_async.testing import FakeServer, Fault, ManualClock
 
 from ..integration.conftest import FAST_RETRY, Connect, Serve, create_clip, settled
@@ -64,7 +66,7 @@ class Clip:
 
     async def download(self, media: Media | str | None = None, **options: Any) -> Path:
         options.setdefault("to", self.target)
-        return await download_media(self.amnimo, self.sub, media or self.media, **options)
+        return await self.amnimo.media.download(self.sub, media or self.media, **options)
 
     async def downloads(self) -> list[tuple[int, str | None]]:
         """(status, injected fault) of every request to the file route, once the fake is done."""
@@ -75,13 +77,19 @@ class Clip:
 @pytest.fixture
 async def clip(serve: Serve, connect: Connect, clock: ManualClock, tmp_path: Path) -> Clip:
     server = serve()
-    amnimo = connect(server)
+    amnimo = connect(server, rate_limiter=CountingLimiter(RateLimiter(None)))
     return Clip(server, amnimo, await completed_clip(amnimo, server, clock), tmp_path)
 
 
+def slots_taken(clip: Clip) -> int:
+    """How many rate-limit slots the clip's client has asked for so far."""
+    limiter = clip.amnimo.transport.limiter
+    assert isinstance(limiter, CountingLimiter)
+    return limiter.acquired
+
+
 async def test_download_without_credentials_or_rate_budget(clip: Clip) -> None:
-    limiter = CountingLimiter(clip.amnimo.transport.limiter)
-    clip.amnimo.transport.limiter = limiter
+    before = slots_taken(clip)
     progress = Progress()
 
     path = await clip.download(on_progress=progress)
@@ -89,7 +97,7 @@ async def test_download_without_credentials_or_rate_budget(clip: Clip) -> None:
     assert path == clip.target
     assert path.read_bytes() == file_content(clip.media)
     assert listing(clip.folder) == ["clip.mp4"]
-    assert limiter.acquired == 0  # the API's rate limiter was not asked
+    assert slots_taken(clip) == before  # the API's rate limiter was not asked
     assert await clip.downloads() == [(200, None)]
     # The fake refuses (400) a download with an Authorization header, and names no client for one without.
     assert [e.client_id for e in clip.server.journal.entries if e.route == ROUTE] == [None]
@@ -108,7 +116,7 @@ async def test_a_default_authorization_header_of_the_http_client_is_not_sent(
         ) as amnimo,
     ):
         media = await completed_clip(amnimo, server, clock)
-        path = await download_media(amnimo, server.subscription_ids[0], media, tmp_path / "clip.mp4")
+        path = await amnimo.media.download(server.subscription_ids[0], media, tmp_path / "clip.mp4")
     assert path.read_bytes() == file_content(media)
     await settled(server)
     assert server.journal.count(route=ROUTE, status=400) == 0
@@ -117,15 +125,14 @@ async def test_a_default_authorization_header_of_the_http_client_is_not_sent(
 
 async def test_a_media_id_is_looked_up_first(clip: Clip) -> None:
     gets = clip.server.journal.count(route="getMedia")
-    limiter = CountingLimiter(clip.amnimo.transport.limiter)
-    clip.amnimo.transport.limiter = limiter
+    before = slots_taken(clip)
 
     path = await clip.download(clip.media.id, to=clip.folder)
 
     assert path == clip.folder / f"{clip.media.id}.mp4"  # a folder gets the file named after the media
     assert path.read_bytes() == file_content(clip.media)
     assert clip.server.journal.count(route="getMedia") == gets + 1
-    assert limiter.acquired == 1  # that lookup only
+    assert slots_taken(clip) == before + 1  # that lookup only
 
 
 async def test_a_cut_mid_body_resumes_with_a_range(clip: Clip) -> None:
@@ -254,11 +261,11 @@ async def test_media_without_a_file(
     sub = server.subscription_ids[0]
     processing = await create_clip(amnimo, server, clock)
     with pytest.raises(MediaNotReadyError, match="PROCESSING"):
-        await download_media(amnimo, sub, processing, tmp_path / "clip.mp4")
+        await amnimo.media.download(sub, processing, tmp_path / "clip.mp4")
     failed = await create_clip(amnimo, server, clock)
     server.world.fail_media(sub, failed.id)
     with pytest.raises(MediaFailedError, match="FAILED"):
-        await download_media(amnimo, sub, failed.id, tmp_path / "clip.mp4")
+        await amnimo.media.download(sub, failed.id, tmp_path / "clip.mp4")
     assert server.journal.count(route=ROUTE) == 0
     assert server.journal.count(route="getMedia") == 2  # a media without a URL is looked up once
     assert listing(tmp_path) == []

@@ -8,9 +8,14 @@ from typing import Any
 
 import pytest
 
-from amnimo_async import MediaStatus, ValidationError
-from amnimo_async._flow_errors import ExportError, MediaFailedError, MediaTimeoutError
-from amnimo_async._media_export import Export, export_media
+from amnimo_async import (
+    Export,
+    ExportError,
+    MediaFailedError,
+    MediaStatus,
+    MediaTimeoutError,
+    ValidationError,
+)
 from amnimo_async.testing import FakeServer, Fault, ManualClock
 
 from ..integration.conftest import Connect, Serve, at, settled
@@ -31,8 +36,8 @@ async def export_clip(
 ) -> Export:
     """Export a 40-second clip of ten minutes ago to ``to``, in virtual time."""
     sub, camera = camera_of(server)
-    options = {"clock": clock, "sleep": VirtualTime(clock).sleep, **clip_window(clock), **options}
-    return await export_media(connect(server), sub, camera, category="CLIP", to=to, **options)
+    amnimo = VirtualTime(clock).install(connect(server))
+    return await amnimo.media.export(sub, camera, category="CLIP", to=to, **clip_window(clock), **options)
 
 
 async def test_export_end_to_end_through_a_cut(
@@ -42,20 +47,17 @@ async def test_export_end_to_end_through_a_cut(
     amnimo = connect(server)
     sub, camera = camera_of(server)
     server.faults.add(Fault(route="downloadMedia", kind="reset_mid_body", keep=0.5, schedule=[1]))
-    time = VirtualTime(clock)
+    VirtualTime(clock).install(amnimo)
     window = clip_window(clock)
     progress: list[tuple[int, int | None]] = []
 
-    export = await export_media(
-        amnimo,
+    export = await amnimo.media.export(
         sub,
         camera,
         category="CLIP",
         name="gate, 10 minutes ago",
         to=tmp_path / "gate.mp4",
         on_progress=lambda done, total: progress.append((done, total)),
-        clock=clock,
-        sleep=time.sleep,
         **window,
     )
 
@@ -79,17 +81,14 @@ async def test_a_snapshot_into_a_folder(
     serve: Serve, connect: Connect, clock: ManualClock, tmp_path: Path
 ) -> None:
     server = serve()
-    amnimo = connect(server)
+    amnimo = VirtualTime(clock).install(connect(server))
     sub, camera = camera_of(server)
-    export = await export_media(
-        amnimo,
+    export = await amnimo.media.export(
         sub,
         camera,
         category="SNAPSHOT",
         start_time=at(clock() - 60),
         to=tmp_path,
-        clock=clock,
-        sleep=VirtualTime(clock).sleep,
     )
     assert export.path == tmp_path / f"{export.media.id}.jpg"
     assert export.path.read_bytes() == file_content(export.media)
@@ -129,7 +128,7 @@ async def test_nothing_is_created_when_an_argument_is_wrong(
     arguments.update(change)
 
     with pytest.raises(ValidationError) as info:
-        await export_media(amnimo, sub, **arguments)
+        await amnimo.media.export(sub, **arguments)
 
     assert info.value.argument == argument
     assert len(server.journal) == 0

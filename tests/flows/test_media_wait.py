@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amnimo_async import MediaStatus, NotFoundError, ValidationError
-from amnimo_async._flow_errors import MediaFailedError, MediaTimeoutError
-from amnimo_async._media_wait import wait_for_media
+from amnimo_async import MediaFailedError, MediaStatus, MediaTimeoutError, NotFoundError, ValidationError
 from amnimo_async.testing import ManualClock
 
 from ..integration.conftest import Connect, Serve, create_clip
@@ -19,8 +17,9 @@ async def test_polls_back_off_until_completed(serve: Serve, connect: Connect, cl
     sub = server.subscription_ids[0]
     created = await create_clip(amnimo, server, clock)
     time = VirtualTime(clock)
+    time.install(amnimo)
 
-    media = await wait_for_media(amnimo, sub, created.id, clock=clock, sleep=time.sleep)
+    media = await amnimo.media.wait(sub, created.id)
 
     # Polled at 0, 1, 3, 7, 15, 25 and 35 s: seven requests for a 30-second clip.
     assert time.sleeps == [1, 2, 4, 8, 10, 10]
@@ -40,8 +39,9 @@ async def test_a_long_clip_costs_a_poll_every_ten_seconds(
     amnimo = connect(server)
     created = await create_clip(amnimo, server, clock)
     time = VirtualTime(clock)
+    time.install(amnimo)
 
-    await wait_for_media(amnimo, server.subscription_ids[0], created.id, clock=clock, sleep=time.sleep)
+    await amnimo.media.wait(server.subscription_ids[0], created.id)
 
     assert time.sleeps[:5] == [1, 2, 4, 8, 10]
     assert set(time.sleeps[4:]) == {10}
@@ -56,11 +56,10 @@ async def test_timeout_names_the_media_and_its_status(
     amnimo = connect(server)
     created = await create_clip(amnimo, server, clock)
     time = VirtualTime(clock)
+    time.install(amnimo)
 
     with pytest.raises(MediaTimeoutError) as info:
-        await wait_for_media(
-            amnimo, server.subscription_ids[0], created.id, timeout=30, clock=clock, sleep=time.sleep
-        )
+        await amnimo.media.wait(server.subscription_ids[0], created.id, timeout=30)
 
     # The last pause stops at the deadline, where one more poll is made.
     assert time.sleeps == [1, 2, 4, 8, 10, 5]
@@ -79,8 +78,9 @@ async def test_failed_media_raises_at_once(serve: Serve, connect: Connect, clock
     created = await create_clip(amnimo, server, clock)
     assert server.world.fail_media(sub, created.id) is not None
 
+    VirtualTime(clock).install(amnimo)
     with pytest.raises(MediaFailedError) as info:
-        await wait_for_media(amnimo, sub, created.id, clock=clock, sleep=VirtualTime(clock).sleep)
+        await amnimo.media.wait(sub, created.id)
 
     assert server.journal.count(route="getMedia") == 1
     assert (info.value.media_id, info.value.status) == (created.id, "FAILED")
@@ -95,9 +95,10 @@ async def test_media_failing_at_the_end_of_processing(
     amnimo = connect(server)
     created = await create_clip(amnimo, server, clock)
     time = VirtualTime(clock)
+    time.install(amnimo)
 
     with pytest.raises(MediaFailedError):
-        await wait_for_media(amnimo, server.subscription_ids[0], created.id, clock=clock, sleep=time.sleep)
+        await amnimo.media.wait(server.subscription_ids[0], created.id)
 
     assert time.sleeps == [1, 2, 4]  # PROCESSING at 0, 1 and 3 s, FAILED at 7
     assert server.journal.count(route="getMedia") == 4
@@ -109,11 +110,12 @@ async def test_unknown_media_and_bad_arguments(serve: Serve, connect: Connect, c
     sub = server.subscription_ids[0]
     for timeout in (0, -1, float("nan"), "60", True):
         with pytest.raises(ValidationError, match="timeout"):
-            await wait_for_media(amnimo, sub, "some-media", timeout=timeout)  # type: ignore[arg-type]
+            await amnimo.media.wait(sub, "some-media", timeout=timeout)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="expiration"):
-        await wait_for_media(amnimo, sub, "some-media", expiration=0)
+        await amnimo.media.wait(sub, "some-media", expiration=0)
     with pytest.raises(ValidationError, match="media_id"):
-        await wait_for_media(amnimo, sub, "")
+        await amnimo.media.wait(sub, "")
     assert len(server.journal) == 0
+    VirtualTime(clock).install(amnimo)
     with pytest.raises(NotFoundError):
-        await wait_for_media(amnimo, sub, "no-such-media", clock=clock, sleep=VirtualTime(clock).sleep)
+        await amnimo.media.wait(sub, "no-such-media")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amnimo_async import ActivationStatus, NotFoundError, ValidationError
-from amnimo_async._flow_errors import PortResetTimeoutError
-from amnimo_async._port_reset import reset_port
+from amnimo_async import ActivationStatus, NotFoundError, PortResetTimeoutError, ValidationError
 from amnimo_async.testing import FakeServer, ManualClock
 
 from ..integration.conftest import Connect, Serve
@@ -30,7 +28,7 @@ async def test_reset_without_waiting_sends_the_timer(
     amnimo = connect(server)
     sub, device = device_of(server)
 
-    assert await reset_port(amnimo, sub, device, "POE1", seconds=25) is None
+    assert await amnimo.devices.reset_port(sub, device, "POE1", seconds=25) is None
 
     assert server.journal.count(route="operatePort", status=200) == 1
     assert server.journal.count(route="listPeripherals") == 0
@@ -50,8 +48,9 @@ async def test_waiting_polls_from_the_end_of_the_timer(
     amnimo = connect(server)
     sub, device = device_of(server)
     time = VirtualTime(clock)
+    time.install(amnimo)
 
-    port = await reset_port(amnimo, sub, device, "POE2", seconds=10, wait=True, clock=clock, sleep=time.sleep)
+    port = await amnimo.devices.reset_port(sub, device, "POE2", seconds=10, wait=True)
 
     assert port is not None
     assert (port.id, port.act_status) == ("POE2", ActivationStatus.ENABLED)
@@ -68,8 +67,9 @@ async def test_a_port_that_is_back_at_the_end_of_its_timer_costs_one_poll(
     amnimo = connect(server)
     sub, device = device_of(server)
     time = VirtualTime(clock)
+    time.install(amnimo)
 
-    port = await reset_port(amnimo, sub, device, "POE0", seconds=30, wait=True, clock=clock, sleep=time.sleep)
+    port = await amnimo.devices.reset_port(sub, device, "POE0", seconds=30, wait=True)
 
     assert port is not None
     assert port.act_status == ActivationStatus.ENABLED
@@ -85,11 +85,10 @@ async def test_a_port_that_does_not_come_back_times_out(
     amnimo = connect(server)
     sub, device = device_of(server)
     time = VirtualTime(clock)
+    time.install(amnimo)
 
     with pytest.raises(PortResetTimeoutError) as info:
-        await reset_port(
-            amnimo, sub, device, "POE3", seconds=10, wait=True, timeout=60, clock=clock, sleep=time.sleep
-        )
+        await amnimo.devices.reset_port(sub, device, "POE3", seconds=10, wait=True, timeout=60)
 
     # Polled at 10, 11, 13, 17, 25, 35, 45, 55 and at the deadline, 60 s.
     assert time.sleeps == [10, 1, 2, 4, 8, 10, 10, 10, 5]
@@ -109,8 +108,9 @@ async def test_default_bound_is_the_timer_plus_two_minutes(
     amnimo = connect(server)
     sub, device = device_of(server)
     time = VirtualTime(clock)
+    time.install(amnimo)
     with pytest.raises(PortResetTimeoutError):
-        await reset_port(amnimo, sub, device, "POE3", seconds=10, wait=True, clock=clock, sleep=time.sleep)
+        await amnimo.devices.reset_port(sub, device, "POE3", seconds=10, wait=True)
     assert sum(time.sleeps) == 130
 
 
@@ -119,16 +119,16 @@ async def test_bad_arguments_and_unknown_ports(serve: Serve, connect: Connect) -
     amnimo = connect(server)
     sub, device = device_of(server)
     with pytest.raises(ValidationError, match="seconds"):
-        await reset_port(amnimo, sub, device, "POE0", seconds=0)
+        await amnimo.devices.reset_port(sub, device, "POE0", seconds=0)
     with pytest.raises(ValidationError, match="seconds"):
-        await reset_port(amnimo, sub, device, "POE0", seconds=2.5)  # type: ignore[arg-type]
+        await amnimo.devices.reset_port(sub, device, "POE0", seconds=2.5)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="wait"):
-        await reset_port(amnimo, sub, device, "POE0", wait="yes")  # type: ignore[arg-type]
+        await amnimo.devices.reset_port(sub, device, "POE0", wait="yes")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="timeout"):
-        await reset_port(amnimo, sub, device, "POE0", wait=True, timeout=-5)
+        await amnimo.devices.reset_port(sub, device, "POE0", wait=True, timeout=-5)
     with pytest.raises(ValidationError, match="device_id"):
-        await reset_port(amnimo, sub, "gateway-1", "POE0")
+        await amnimo.devices.reset_port(sub, "gateway-1", "POE0")
     assert len(server.journal) == 0
     with pytest.raises(NotFoundError):
-        await reset_port(amnimo, sub, device, "POE9", wait=True)
+        await amnimo.devices.reset_port(sub, device, "POE9", wait=True)
     assert server.journal.count(route="listPeripherals") == 0

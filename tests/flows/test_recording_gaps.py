@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from amnimo_async import HistorySpan, ValidationError
-from amnimo_async._recording_gaps import Gap, find_gaps, recording_gaps
+from amnimo_async import Gap, HistorySpan, ValidationError
+from amnimo_async._recording_gaps import find_gaps
 from amnimo_async.testing import ManualClock
 
 from ..integration.conftest import Connect, Serve, at
@@ -81,7 +81,7 @@ async def test_one_history_call_for_the_window() -> None:
         )
 
     async with client_on(handler) as amnimo:
-        found = await recording_gaps(amnimo, SUB, CAMERA, start_time=t(0), end_time=t(60))
+        found = await amnimo.cameras.recording_gaps(SUB, CAMERA, start_time=t(0), end_time=t(60))
 
     assert found == gaps((10, 30), (40, 60))
     [request] = requests
@@ -98,9 +98,9 @@ async def test_window_checked_before_sending() -> None:
 
     async with client_on(handler) as amnimo:
         with pytest.raises(ValidationError, match="end_time"):
-            await recording_gaps(amnimo, SUB, CAMERA, start_time=t(60), end_time=t(0))
+            await amnimo.cameras.recording_gaps(SUB, CAMERA, start_time=t(60), end_time=t(0))
         with pytest.raises(ValidationError, match="start_time"):
-            await recording_gaps(amnimo, SUB, CAMERA, start_time=datetime(2026, 3, 1), end_time=t(0))
+            await amnimo.cameras.recording_gaps(SUB, CAMERA, start_time=datetime(2026, 3, 1), end_time=t(0))
 
 
 async def test_gaps_and_recordings_tile_the_window(
@@ -112,7 +112,7 @@ async def test_gaps_and_recordings_tile_the_window(
     camera = server.world.camera_id(sub, 4)
     start, end = clock() - 12 * 3600 + 0.25, clock() - 0.25  # edges that fall inside spans as well
 
-    found = await recording_gaps(amnimo, sub, camera, start_time=at(start), end_time=at(end))
+    found = await amnimo.cameras.recording_gaps(sub, camera, start_time=at(start), end_time=at(end))
 
     # The fake's own spans (epoch ms), not the SDK's parse of them.
     spans = [

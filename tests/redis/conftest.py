@@ -22,7 +22,6 @@ import pytest
 import redis.asyncio as aioredis
 
 from amnimo_async import AsyncAmnimo
-from amnimo_async._ratelimit import Limiter
 from amnimo_async.testing import FakeAmnimo, FakeServer
 from amnimo_async.testing._redis_server import RedisServer, RedisServerMissing
 
@@ -67,13 +66,6 @@ def serve() -> Iterator[Serve]:
         yield start
 
 
-def use_limiter(amnimo: AsyncAmnimo, limiter: Limiter) -> AsyncAmnimo:
-    """Give ``amnimo`` this rate limiter (the one place to change when the client takes
-    ``rate_limiter=``)."""
-    amnimo.transport.limiter = limiter
-    return amnimo
-
-
 def client_of(server: FakeServer, **options: Any) -> AsyncAmnimo:
     """An ``AsyncAmnimo`` of the fake's first client ID."""
     return AsyncAmnimo(server.client_id, server.secret_key, base_url=server.base_url, **options)
@@ -83,11 +75,13 @@ def client_of(server: FakeServer, **options: Any) -> AsyncAmnimo:
 
 
 def start_workers(
-    count: int, task: str, server: FakeServer, redis_url: str, *extra: str
+    count: int, task: str, server: FakeServer, redis_url: str, *extra: str, machines: Path | None = None
 ) -> list[subprocess.Popen[str]]:
     """``count`` processes of ``tests/redis/_worker.py TASK``, each waiting for a line on stdin.
 
     Credentials go through the environment (never the command line, where ``ps`` shows them).
+    With ``machines``, each process has a cache directory of its own below it (as on machines of
+    their own: no file cache is shared).
     """
     env = dict(os.environ)
     env.update(
@@ -99,12 +93,21 @@ def start_workers(
     )
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     command = [sys.executable, str(Path(__file__).with_name("_worker.py")), task, *extra]
-    return [
-        subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    workers = []
+    for index in range(count):
+        if machines is not None:
+            env["XDG_CACHE_HOME"] = str(machines / f"machine-{index}")
+        workers.append(
+            subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=dict(env),
+            )
         )
-        for _ in range(count)
-    ]
+    return workers
 
 
 def run_together(workers: Sequence[subprocess.Popen[str]], *, timeout: float = 120) -> list[dict[str, Any]]:

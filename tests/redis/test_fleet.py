@@ -9,12 +9,11 @@ from collections import Counter
 import pytest
 import redis.asyncio as aioredis
 
-from amnimo_async._redis_fleet import fleet_backends
 from amnimo_async._redis_link import RedisLink
-from amnimo_async._redis_rate_limiter import RedisRateLimiter
+from amnimo_async.redis import RedisRateLimiter, fleet_backends
 from amnimo_async.testing import DataProfile
 
-from .conftest import RedisServer, Serve, client_of, run_together, start_workers, use_limiter
+from .conftest import RedisServer, Serve, client_of, run_together, start_workers
 
 SMALL_TENANT = [{"cameras": 501, "media": 0, "devices": 101}] * 2
 """11 requests a sweep (hierarchy, 2 x (2 + 1 + 2) pages): three sweeps at once are more than
@@ -74,8 +73,7 @@ async def test_redis_killed_mid_sweep_and_started_again_loses_nothing(
     staged = Staged(limiter, redis_server, server.expire_all_tokens)
     try:
         with caplog.at_level(logging.WARNING, logger="amnimo_async"):
-            async with client_of(server, token_cache=cache) as amnimo:
-                use_limiter(amnimo, staged)
+            async with client_of(server, token_cache=cache, rate_limiter=staged) as amnimo:
                 inventory = amnimo.inventory(server.account_id)
                 records = [record async for record in inventory]
         keys = [(r.subscription_id, r.kind, r.item.id) for r in records]  # type: ignore[union-attr]

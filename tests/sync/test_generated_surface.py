@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -20,6 +20,9 @@ from amnimo_async._client import Namespace
 from amnimo_async._codegen import sync_surface
 from amnimo_async._codegen.sync_surface import GenerationError
 from amnimo_async._transport import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 OFFLINE = "http://127.0.0.1:9/ex"  # nothing listens; nothing is sent
 COMMAND = "python -m amnimo_async._codegen.sync_surface"
@@ -265,3 +268,33 @@ def test_what_has_no_blocking_rule_is_refused_with_the_reason(
     with pytest.raises(GenerationError) as refused:
         sync_surface.render(SpareAsyncAmnimo)
     assert says in str(refused.value)
+
+
+# --- names for annotations only ----------------------------------------------------------------
+
+
+class TypeOnly(Namespace):
+    async def halve(self, value: Fraction) -> Fraction:
+        """Half of ``value``."""
+        return value / 2
+
+
+def test_a_name_imported_for_type_checking_only_stays_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "SPARE", TypeOnly)
+    text = sync_surface.render(SpareAsyncAmnimo, "SpareAmnimo", "A test client.")
+    imports = text.split("\nclass ", 1)[0]
+    assert "\nif TYPE_CHECKING:\n    from fractions import Fraction\n" in imports
+    assert "\nfrom typing import TYPE_CHECKING, " in imports
+    assert "def halve(self, value: Fraction) -> Fraction:" in text
+    namespace: dict[str, Any] = {}
+    exec(text, namespace)  # runs without importing what is under TYPE_CHECKING
+    assert "Fraction" not in namespace
+
+
+def test_the_redis_client_annotation_needs_no_redis_at_run_time() -> None:
+    text = sync_surface.TARGET.read_text(encoding="utf-8")
+    imports = text.split("\nclass ", 1)[0]
+    assert imports.endswith("\nif TYPE_CHECKING:\n    from redis.asyncio import Redis\n\n")
+    redis_lines = [line for line in imports.splitlines() if "redis" in line]
+    assert redis_lines == ["    from redis.asyncio import Redis"]
+    assert "        redis_url: str | Redis | None = None,\n" in text

@@ -43,7 +43,7 @@ def same_call(actual: Any, expected: Any) -> bool:
     """The same parameters, and the return type of a blocking twin: the same, but paginators,
     sweeps and async iterators come back as their blocking twins."""
     ours, theirs = inspect.signature(actual), inspect.signature(expected)
-    returned = re.sub(r"\b(Paginator|Inventory)\b", r"Sync\1", theirs.return_annotation)
+    returned = re.sub(r"\b(Paginator|Inventory|LiveSession)\b", r"Sync\1", theirs.return_annotation)
     returned = re.sub(r"\bAsync(Iterator|Iterable|Generator)\[", r"\1[", returned)
     return ours.parameters == theirs.parameters and ours.return_annotation == returned
 

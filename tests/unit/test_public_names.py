@@ -35,6 +35,16 @@ STABLE = {
 ADDED = {"TokenUsage", "default_cache_directory", "status_error_class", "structure", "unstructure"}
 # The typed sync client's paginator and inventory, for users' annotations.
 ADDED |= {"SyncInventory", "SyncPaginator"}
+# The flows (issue 15): what they return, and their errors.
+ADDED |= {"LiveSession", "SyncLiveSession", "Export", "Gap"}
+ADDED |= {
+    "DownloadSizeMismatchError", "ExportError", "LiveSessionEndedError", "MediaFailedError",
+    "MediaNotReadyError", "MediaTimeoutError", "PortResetTimeoutError",
+}  # fmt: skip
+# Fleets (issue 13): the limiter protocol, and the key a client ID's token is cached under (which
+# the command shows). The Redis pieces live in amnimo_async.redis, never at the top level.
+ADDED |= {"Limiter", "token_cache_key"}
+REDIS_NAMES = {"RedisTokenCache", "RedisRateLimiter", "fleet_backends"}
 
 
 def public_bindings() -> dict[str, ast.stmt]:
@@ -118,3 +128,27 @@ def test_mypy_strict_sees_the_same_names(tmp_path: Path) -> None:
     )
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert errors == [f'{program}:11: error: Name "api" is not defined  [name-defined]'], done.stdout
+
+
+def test_the_redis_pieces_are_in_their_own_module_only() -> None:
+    import amnimo_async.redis
+
+    assert set(amnimo_async.redis.__all__) == REDIS_NAMES
+    for name in REDIS_NAMES:
+        assert getattr(amnimo_async.redis, name).__module__.startswith("amnimo_async._redis")
+        assert name not in amnimo_async.__all__
+
+
+def test_the_flow_errors_are_amnimo_errors() -> None:
+    flow_errors = [
+        amnimo_async.DownloadSizeMismatchError,
+        amnimo_async.ExportError,
+        amnimo_async.LiveSessionEndedError,
+        amnimo_async.MediaFailedError,
+        amnimo_async.MediaNotReadyError,
+        amnimo_async.MediaTimeoutError,
+        amnimo_async.PortResetTimeoutError,
+    ]
+    assert all(issubclass(error, amnimo_async.AmnimoError) for error in flow_errors)
+    assert issubclass(amnimo_async.MediaTimeoutError, TimeoutError)
+    assert issubclass(amnimo_async.PortResetTimeoutError, TimeoutError)

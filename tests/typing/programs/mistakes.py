@@ -3,8 +3,12 @@ reports an error containing the text after ``# E:`` on each marked line, and non
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from amnimo_async import Amnimo, AsyncAmnimo
 from amnimo_async.api.cameras import list_cameras
+
+START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 def blocking(amnimo: Amnimo, sub: str, cam: str) -> None:
@@ -22,6 +26,18 @@ def blocking(amnimo: Amnimo, sub: str, cam: str) -> None:
     amnimo.cameras.iter(sub).pages_fetched.upper()  # E: "int" has no attribute "upper"
     list_cameras.sync(amnimo, sub, sizes=5)  # E: Unexpected keyword argument "sizes"
     amnimo.cameras.gett(sub, cam)  # E: has no attribute "gett"
+
+    # The flows.
+    amnimo.streams.live(sub, cam, keep_alive=60)  # E: Unexpected keyword argument "keep_alive"
+    with amnimo.streams.live(sub, cam) as session:
+        _ = session.playback_url  # E: "SyncLiveSession" has no attribute "playback_url"
+    amnimo.media.wait(sub, "media-id", timeout="600")  # E: incompatible type "str"
+    amnimo.media.download(sub, "media-id")  # E: Missing positional argument "to"
+    amnimo.media.export(sub, cam, category="CLIP", start_time=START)  # E: Missing named argument "to"
+    exported = amnimo.media.export(sub, cam, category="CLIP", start_time=START, to=".")
+    _ = exported.file  # E: "Export" has no attribute "file"
+    amnimo.devices.reset_port(sub, "device", "POE0", seconds="10")  # E: type "str"; expected "int"
+    amnimo.cameras.recording_gaps(sub, cam, start_time=START)  # E: Missing named argument "end_time"
 
 
 async def awaited(amnimo: AsyncAmnimo, blocking: Amnimo, sub: str, cam: str) -> None:
@@ -43,3 +59,15 @@ async def awaited(amnimo: AsyncAmnimo, blocking: Amnimo, sub: str, cam: str) -> 
     async for _item in blocking.cameras.iter(sub):  # E: has no attribute "__aiter__"
         pass
     list_cameras.sync(amnimo, sub)  # E: incompatible type "AsyncAmnimo"; expected "SyncClientLike"
+
+    # The flows, and mixing them up.
+    with amnimo.streams.live(sub, cam):  # E: has no attribute "__enter__"
+        pass
+    async with amnimo.streams.live(sub, cam, dt="yesterday"):  # E: incompatible type "Literal['yesterday']"
+        pass
+    _ = amnimo.media.wait(sub, "media-id").status  # E: has no attribute "status"
+    await amnimo.media.download(sub, "media-id", to=3)  # E: incompatible type "int"
+    await amnimo.media.export(sub, cam, start_time=START, to=".")  # E: Missing named argument "category"
+    await amnimo.devices.reset_port(sub, "device", "POE0", wait=1.5)  # E: incompatible type "float"
+    for gap in await amnimo.cameras.recording_gaps(sub, cam, start_time=START, end_time=START):
+        _ = gap.length  # E: "Gap" has no attribute "length"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 
-from flows_sync import FlowsAmnimo, SyncLiveSession
+from flows_sync import FlowsAmnimo
+from flows_sync import SyncLiveSession as FlowsSyncLiveSession
 from typing_extensions import assert_type
 
 from amnimo_async import (
@@ -20,28 +22,34 @@ from amnimo_async import (
     Camera,
     CameraPage,
     DeviceExternalDevices,
+    Export,
     ExternalDeviceList,
     ExternalDevicePage,
+    Gap,
     HistorySpan,
     HlsResult,
     HlsSession,
     Inventory,
     InventoryRecord,
     InventorySummary,
+    LiveSession,
     Media,
     Paginator,
+    Peripheral,
     PeripheralList,
     PortAction,
     PortOperationResult,
     Response,
     SyncInventory,
+    SyncLiveSession,
     SyncPaginator,
     ThumbnailList,
 )
 from amnimo_async.api.cameras import get_camera, list_cameras
 from amnimo_async.api.media import delete_media
 
-from .flows import FlowsAsyncAmnimo, LiveSession
+from .flows import FlowsAsyncAmnimo
+from .flows import LiveSession as FlowsLiveSession
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 END = datetime(2024, 1, 2, tzinfo=timezone.utc)
@@ -56,6 +64,7 @@ def blocking(amnimo: Amnimo, account: str, sub: str, cam: str, device: str, medi
     assert_type(amnimo.cameras.get_many(sub, [cam], skip_missing=True), list[Camera])
     assert_type(amnimo.cameras.thumbnails(sub, cam, start_time=START, end_time=END, limit=10), ThumbnailList)
     assert_type(amnimo.cameras.history(sub, cam, start_time=START, end_time=END), tuple[HistorySpan, ...])
+    assert_type(amnimo.cameras.recording_gaps(sub, cam, start_time=START, end_time=END), list[Gap])
     cameras = amnimo.cameras.iter(sub, size=100)
     assert_type(cameras, SyncPaginator[Camera, CameraPage])
     for camera in cameras:
@@ -67,8 +76,20 @@ def blocking(amnimo: Amnimo, account: str, sub: str, cam: str, device: str, medi
     assert_type(amnimo.streams.start_hls(sub, cam, dt="live", keep_alive_period=60), HlsSession)
     assert_type(amnimo.streams.update_hls(sub, cam, "request"), HlsResult)
     assert_type(amnimo.streams.stop_hls(sub, cam, "request"), HlsResult)
+    with amnimo.streams.live(sub, cam, dt="live", keep_alive_period=60, retry=20) as live:
+        assert_type(live, SyncLiveSession)
+        assert_type(live.url, str | None)
+        assert_type(live.request_id, str)
+        assert_type(live.expires_at, datetime)
+        assert_type(live.reason, BaseException | None)
+        live.wait()
 
     assert_type(amnimo.media.create(sub, cam, category="CLIP", start_time=START, end_time=END), Media)
+    assert_type(amnimo.media.wait(sub, media_id, timeout=600), Media)
+    assert_type(amnimo.media.download(sub, media_id, "clip.mp4", on_progress=None), Path)
+    exported = amnimo.media.export(sub, cam, category="CLIP", start_time=START, end_time=END, to="clip.mp4")
+    assert_type(exported, Export)
+    assert_type((exported.media, exported.path), tuple[Media, Path])
     assert_type(amnimo.media.search(sub, camera_id=None, page_size=1000), tuple[Media, ...])
     assert_type(amnimo.media.get(sub, media_id), Media)
     assert_type(amnimo.media.rename(sub, media_id, "new name"), Media)
@@ -86,6 +107,7 @@ def blocking(amnimo: Amnimo, account: str, sub: str, cam: str, device: str, medi
     assert_type(amnimo.devices.peripherals(sub, device), PeripheralList)
     operated = amnimo.devices.operate_port(sub, device, "POE0", action=PortAction.RESET, reset_timer=10)
     assert_type(operated, PortOperationResult)
+    assert_type(amnimo.devices.reset_port(sub, device, "POE0", seconds=10, wait=True), Peripheral | None)
     devices = amnimo.devices.iter_external(sub)
     assert_type(devices, SyncPaginator[DeviceExternalDevices, ExternalDevicePage])
     for edge_device in devices:
@@ -122,6 +144,7 @@ async def awaited(amnimo: AsyncAmnimo, account: str, sub: str, cam: str, device:
     assert_type(await amnimo.cameras.thumbnails(sub, cam, start_time=START, end_time=END), ThumbnailList)
     spans = await amnimo.cameras.history(sub, cam, start_time=START, end_time=END)
     assert_type(spans, tuple[HistorySpan, ...])
+    assert_type(await amnimo.cameras.recording_gaps(sub, cam, start_time=START, end_time=END), list[Gap])
     cameras = amnimo.cameras.iter(sub, size=100)
     assert_type(cameras, Paginator[Camera, CameraPage])
     async for camera in cameras:
@@ -133,8 +156,22 @@ async def awaited(amnimo: AsyncAmnimo, account: str, sub: str, cam: str, device:
     assert_type(await amnimo.streams.start_hls(sub, cam, dt="live", keep_alive_period=60), HlsSession)
     assert_type(await amnimo.streams.update_hls(sub, cam, "request"), HlsResult)
     assert_type(await amnimo.streams.stop_hls(sub, cam, "request"), HlsResult)
+    async with amnimo.streams.live(sub, cam, dt=START, keep_alive_period=60, retry=20) as live:
+        assert_type(live, LiveSession)
+        assert_type(live.url, str | None)
+        assert_type(live.expires_at, datetime)
+        assert_type(live.ended.is_set(), bool)
+        await live.wait()
 
     assert_type(await amnimo.media.create(sub, cam, category="CLIP", start_time=START, end_time=END), Media)
+    assert_type(await amnimo.media.wait(sub, media_id, timeout=None), Media)
+    progress: list[tuple[int, int | None]] = []
+    downloaded = await amnimo.media.download(
+        sub, media_id, Path("clip.mp4"), on_progress=lambda done, total: progress.append((done, total))
+    )
+    assert_type(downloaded, Path)
+    exported = await amnimo.media.export(sub, cam, category="SNAPSHOT", start_time=START, to=Path("."))
+    assert_type(exported, Export)
     assert_type(await amnimo.media.search(sub, camera_id=None, page_size=1000), tuple[Media, ...])
     assert_type(await amnimo.media.get(sub, media_id), Media)
     assert_type(await amnimo.media.rename(sub, media_id, "new name"), Media)
@@ -149,6 +186,7 @@ async def awaited(amnimo: AsyncAmnimo, account: str, sub: str, cam: str, device:
     assert_type(await amnimo.devices.peripherals(sub, device), PeripheralList)
     operated = await amnimo.devices.operate_port(sub, device, "POE0", action=PortAction.RESET, reset_timer=10)
     assert_type(operated, PortOperationResult)
+    assert_type(await amnimo.devices.reset_port(sub, device, "POE0", seconds=10), Peripheral | None)
     devices = amnimo.devices.iter_external(sub)
     assert_type(devices, Paginator[DeviceExternalDevices, ExternalDevicePage])
     async for device_page in devices.pages():
@@ -175,7 +213,7 @@ async def context_managers(client_id: str, secret_key: str, sub: str, cam: str) 
     with FlowsAmnimo(client_id, secret_key) as flows:
         assert_type(flows, FlowsAmnimo)
         with flows.streams.live(sub, cam, keep_alive_period=30) as session:
-            assert_type(session, SyncLiveSession)
+            assert_type(session, FlowsSyncLiveSession)
             assert_type(session.update(), int)
             assert_type(session.camera_id, str)
         for watched in flows.media.watch(sub, every=5.0):
@@ -184,7 +222,7 @@ async def context_managers(client_id: str, secret_key: str, sub: str, cam: str) 
     async_flows = FlowsAsyncAmnimo(client_id, secret_key)
     async with async_flows:  # (AsyncAmnimo.__aenter__ gives an AsyncAmnimo)
         async with async_flows.streams.live(sub, cam, keep_alive_period=30) as async_session:
-            assert_type(async_session, LiveSession)
+            assert_type(async_session, FlowsLiveSession)
             assert_type(await async_session.update(), int)
         async for async_watched in async_flows.media.watch(sub, every=5.0):
             assert_type(async_watched, Media)
