@@ -79,7 +79,13 @@ def tests(session: nox.Session) -> None:
     """The test suite (unit and integration tests against the fake over loopback, the docs'
     examples) on one Python; the wheel's own test runs in the ``wheel`` session."""
     session.install("-e", ".[dev]")
-    session.run("pytest", "--ignore=tests/packaging/test_wheel.py", *session.posargs)
+    ignored = ["tests/packaging/test_wheel.py"]
+    if session.python == "3.10":
+        # schemathesis >= 4.32 needs Python 3.11 (4.30, the last for 3.10, does not pass our
+        # config): the contract test (the fake against the spec) runs on the other versions.
+        session.log("Python 3.10: tests/contract is not run (schemathesis >= 4.32 needs 3.11+)")
+        ignored.append("tests/contract")
+    session.run("pytest", *(f"--ignore={path}" for path in ignored), *session.posargs)
 
 
 @nox.session
