@@ -96,7 +96,7 @@ from ._tokens import Token as Token
 from ._tokens import TokenCache as TokenCache
 from ._transport import token_cache_key as token_cache_key
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place: pyproject.toml reads it ([tool.hatch.version])
 
 # ``__all__`` (star imports, tools that import the package) is derived: every public name bound
 # above, not the submodules (``api``) that binding them imports. It is set through ``globals()``
