@@ -122,7 +122,7 @@ def build(session: nox.Session) -> None:
 @nox.session(requires=["build"])
 def wheel(session: nox.Session) -> None:
     """The wheel as users get it: installed into fresh virtual environments, extra by extra."""
-    session.install("pytest>=8.0", "pytest-asyncio>=0.23")
+    session.install("pytest>=8.0", "pytest-asyncio>=0.23", "pytest-timeout>=2.2")
     session.run(
         "pytest",
         "tests/packaging/test_wheel.py",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable, Coroutine, Iterable, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
@@ -20,6 +21,7 @@ from ._live_session import live
 from ._media_download import download_media
 from ._media_export import export_media
 from ._media_wait import wait_for_media
+from ._media_watch import watch_media
 from ._models import Media
 from ._paginate import MEDIA_PAGE_SIZE, iterate_cameras, iterate_external_devices, iterate_media
 from ._port_reset import reset_port
@@ -156,6 +158,7 @@ class MediaNamespace(Namespace):
     export = client_method(export_media)
 
     iter = client_method(iterate_media)
+    watch = client_method(watch_media)
 
     async def search(
         self,
@@ -314,13 +317,17 @@ class AsyncAmnimo:
         include: Iterable[Kind] | str = KINDS,
         concurrency: int = DEFAULT_CONCURRENCY,
         on_progress: Callable[[Progress], Any] | None = None,
+        since: datetime | None = None,
     ) -> Inventory:
         """Sweep the hierarchy under ``account_id``: ``async for record in ...`` yields every camera,
         media and external device (``include`` chooses), then ``.summary`` holds the counts.
 
         ``on_progress`` is called with a :class:`Progress` as pages complete (for a progress bar).
+        ``since`` (an aware datetime) limits the media to those requested after it.
         """
-        return Inventory(self, account_id, include=include, concurrency=concurrency, on_progress=on_progress)
+        return Inventory(
+            self, account_id, include=include, concurrency=concurrency, on_progress=on_progress, since=since
+        )
 
     async def aclose(self) -> None:
         """Close the connections, and what the client built itself (the HTTP client, a token

@@ -121,7 +121,8 @@ def _describe(
         parameters=[first, *signature.parameters.values()], return_annotation=returns
     )
     fn.__module__ = build.__module__
-    fn.__doc__ = f"{build.__doc__ or operation.operation_id}\n\n{operation.method} {operation.path}"
+    summary = inspect.cleandoc(build.__doc__) if build.__doc__ else operation.operation_id
+    fn.__doc__ = f"{summary}\n\n{operation.method} {operation.path}"
     return fn
 
 

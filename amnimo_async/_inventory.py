@@ -4,6 +4,8 @@ One hierarchy call, then for each subscription its camera pages, media pages and
 concurrently across subscriptions, all drawing on the client's one rate limiter. A sweep with no
 faults makes the minimum number of requests: ceil(cameras/500) camera pages (at least 1),
 floor(media/1000)+1 media pages and ceil(devices/100) device pages (at least 1) per subscription.
+Each list is walked as its paginator walks it (each id once; exact while items are only added):
+a list that changes during the sweep can cost a page read again (see ``_walks``).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import datetime
 from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from ._arguments import timestamp
 from ._endpoint import ClientLike
 from ._errors import AmnimoError, ValidationError
 from ._models import Account, Camera, DeviceExternalDevices, Media
@@ -94,7 +98,8 @@ class Inventory:
 
     Subscriptions are swept ``concurrency`` at a time; records queue in a bounded buffer, so a
     slow consumer slows the sweep rather than filling memory. A list that fails (403, 404,
-    retries exhausted) becomes an ``"error"`` record and the rest continue.
+    retries exhausted) becomes an ``"error"`` record and the rest continue. With ``since``, each
+    media list stops at the first media requested at or before it (newest first).
     """
 
     def __init__(
@@ -106,8 +111,12 @@ class Inventory:
         concurrency: int = DEFAULT_CONCURRENCY,
         on_progress: Callable[[Progress], Any] | None = None,
         buffer: int = 2000,
+        since: datetime | None = None,
     ) -> None:
         self._client = client
+        if since is not None:
+            timestamp("since", since)
+        self._since = since
         get_hierarchy.endpoint.build(account_id)  # validates the id now, before anything is sent
         self.include: tuple[Kind, ...] = tuple(dict.fromkeys(_kinds(include)))
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
@@ -212,7 +221,9 @@ class Inventory:
         if kind == "devices":
             return iterate_external_devices(self._client, subscription_id)
         # No look-ahead: a sweep makes no request it does not need.
-        return iterate_media(self._client, subscription_id, page_size=MEDIA_PAGE_SIZE, lookahead=0)
+        return iterate_media(
+            self._client, subscription_id, page_size=MEDIA_PAGE_SIZE, lookahead=0, since=self._since
+        )
 
     def _page_done(self) -> None:
         self._pages_done += 1

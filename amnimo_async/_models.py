@@ -83,6 +83,9 @@ class Account:
 
 @attrs.frozen
 class CameraThumbnail:
+    """The latest thumbnail of a camera: when it was taken, and its presigned image ``url`` when asked
+    for (``is_url``)."""
+
     ts: datetime
     url: str | None = None
     extra: Mapping[str, Any] = _extra()
@@ -90,6 +93,8 @@ class CameraThumbnail:
 
 @attrs.frozen
 class Camera:
+    """A camera of a subscription: connection and recording status, name, tags, latest thumbnail."""
+
     id: str
     pid: str | None = None
     device_version: str | None = None
@@ -114,6 +119,9 @@ class CameraPage:
 
 @attrs.frozen
 class Thumbnail:
+    """One thumbnail of ``listThumbnails``: when it was taken, its status ``code``, and its image ``url``
+    when asked for."""
+
     ts: datetime
     code: str | None = None
     url: str | None = None
@@ -122,6 +130,8 @@ class Thumbnail:
 
 @attrs.frozen
 class ThumbnailList:
+    """The answer of ``listThumbnails``: ``total`` thumbnails, newest first."""
+
     total: int
     thumbnails: tuple[Thumbnail, ...]
     extra: Mapping[str, Any] = _extra()
@@ -151,18 +161,24 @@ class HlsSession:
 
 @attrs.frozen
 class HlsResult:
+    """The answer of ``updateHls`` and ``stopHls`` (``result`` is ``"OK"`` on success)."""
+
     result: str | None = None
     extra: Mapping[str, Any] = _extra()
 
 
 @attrs.frozen
 class MediaUser:
+    """Who requested a media (``meta.user``)."""
+
     id: str | None = None
     extra: Mapping[str, Any] = _extra()
 
 
 @attrs.frozen
 class MediaMeta:
+    """A media's metadata: the user who requested it."""
+
     user: MediaUser | None = None
     extra: Mapping[str, Any] = _extra()
 
@@ -210,6 +226,8 @@ class DeviceExternalDevices:
 
 @attrs.frozen
 class PageSummary:
+    """Paging of ``listExternalDevices``: this page's number and size, the page count and the device count."""
+
     is_first_page: bool
     is_last_page: bool
     page_number: int
@@ -221,6 +239,9 @@ class PageSummary:
 
 @attrs.frozen
 class ExternalDevicePage:
+    """One page of ``listExternalDevices``: edge devices with what is behind each, and the paging
+    ``summary``."""
+
     data: tuple[DeviceExternalDevices, ...]
     summary: PageSummary
     extra: Mapping[str, Any] = _extra()
@@ -228,6 +249,8 @@ class ExternalDevicePage:
 
 @attrs.frozen
 class ListSummary:
+    """The ``summary`` of an unpaged list: how many entries ``data`` holds."""
+
     total: int
     extra: Mapping[str, Any] = _extra()
 
@@ -255,6 +278,8 @@ class Peripheral:
 
 @attrs.frozen
 class PeripheralList:
+    """The ports of one edge device (``listPeripherals``)."""
+
     data: tuple[Peripheral, ...]
     summary: ListSummary
     extra: Mapping[str, Any] = _extra()

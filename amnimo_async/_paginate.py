@@ -1,40 +1,48 @@
 """Async paginators over the three lists: cameras, media and external devices.
 
 ``async for camera in paginator`` gives items in server order; ``paginator.pages()`` gives pages.
-Where the first page tells how many pages there are (cameras: ``total``; devices:
-``summary.totalPages``), the rest are fetched concurrently, at most ``window`` ahead, and handed
-out in order, so memory stays at a few pages whatever the total. Media searches have no total:
-they walk until a short page, with ``lookahead`` pages requested before knowing they exist
-(0 wastes nothing; 1 overlaps latency and wastes at most one request at the end).
+Where every page tells how many items there are (cameras: ``total``; devices: ``summary.total``),
+the pages after the first are fetched concurrently, at most ``window`` ahead, and handed out in
+order, so memory stays at a few pages whatever the total. Media searches have no total: they walk
+page after page until a short one (``lookahead`` pages may be asked for ahead).
+
+A walk hands each id out at most once, and hands out every item that exists for the whole walk
+while items are only added (or, for cameras and devices, only deleted): see :mod:`._walks` for
+how and why, and what deletions allow.
 
 Breaking out of the loop, or cancelling it, cancels the requests still in flight.
 """
 
 from __future__ import annotations
 
-import asyncio
-import collections
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sized
-from typing import Any, Generic, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
 
+import attrs
+
+from ._arguments import choice, timestamp
 from ._endpoint import ClientLike, Endpoint
 from ._errors import ValidationError
 from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
-from ._tasks import cancel_all
+from ._seen import SeenIds
+from ._walks import FetchPage, MediaPage, Walk, counted, media_pages
 from .api.cameras import list_cameras
 from .api.devices import list_external_devices
 from .api.media import search_camera_media, search_subscription_media
 from .api.media.search_subscription_media import MAX_PAGE_SIZE as _MAX_MEDIA_PAGE_SIZE
 
-ItemT = TypeVar("ItemT")
-PageT = TypeVar("PageT")
-SizedPageT = TypeVar("SizedPageT", bound=Sized)
 
-FetchPage = Callable[[int], Awaitable[PageT]]
-"""Page number (from 0) to that page: what a walk asks for."""
-Walk = Callable[[FetchPage[PageT]], AsyncIterator[PageT]]
-"""How a list is walked: given a page fetcher, its pages in order."""
+class Identified(Protocol):
+    """An item of a list: it has an ``id``."""
+
+    @property
+    def id(self) -> str: ...
+
+
+ItemT = TypeVar("ItemT", bound=Identified)
+PageT = TypeVar("PageT")
 
 DEFAULT_WINDOW = 8
 MEDIA_PAGE_SIZE = _MAX_MEDIA_PAGE_SIZE  # media searches have no total: the fewer pages the better
@@ -43,41 +51,61 @@ MEDIA_PAGE_SIZE = _MAX_MEDIA_PAGE_SIZE  # media searches have no total: the fewe
 class Paginator(Generic[ItemT, PageT]):
     """An async iterator of items, with :meth:`pages` to walk whole pages instead.
 
-    ``pages_fetched`` counts the pages answered so far. Each ``async for`` walks the list anew.
-    ``items_of(page)`` gives a page's items; ``page_count(first_page)`` how many pages the list has,
-    as its first page tells (``None`` for lists that do not say: the media searches).
+    ``pages_fetched`` counts the pages answered so far (pages asked for again included). Each
+    ``async for`` walks the list anew, and hands each id out at most once. ``items_of(page)``
+    gives a page's items; ``page_count(first_page)`` how many pages the list has, as its first page
+    tells (``None`` for lists that do not say: the media searches).
     """
 
     def __init__(
         self,
         fetch_page: FetchPage[PageT],
         walk: Walk[PageT],
-        items_of: Callable[[PageT], Iterable[ItemT]],
+        items_of: Callable[[PageT], Sequence[ItemT]],
+        with_items: Callable[[PageT, tuple[ItemT, ...]], PageT],
         page_count: Callable[[PageT], int] | None = None,
     ) -> None:
         self._fetch_page = fetch_page
         self._walk = walk
         self.items_of = items_of
+        self._with_items = with_items
         self.page_count = page_count
         self.pages_fetched = 0
 
     def pages(self) -> AsyncIterator[PageT]:
-        """The pages, in order."""
-        return self._walk(self._fetch)
+        """The pages, in order, each holding only the items this walk has not handed out before.
+
+        So a page can be shorter than its size, or empty, when the list changed during the walk
+        (an item pushed onto the next page by an insertion is in the first page only). And when a
+        page boundary may have moved, the walk reads pages again: a page number can then come
+        twice, the second time holding only the items that moved into it.
+        """
+        return self._fresh_pages()
 
     async def _fetch(self, number: int) -> PageT:
         page = await self._fetch_page(number)
         self.pages_fetched += 1
         return page
 
-    async def _items(self) -> AsyncIterator[ItemT]:
-        pages = self.pages()
+    async def _fresh_pages(self) -> AsyncGenerator[PageT, None]:
+        seen = SeenIds()
+        pages = self._walk(self._fetch)
+        try:
+            async for page in pages:
+                items = self.items_of(page)
+                fresh = tuple(item for item in items if seen.add(item.id))
+                yield page if len(fresh) == len(items) else self._with_items(page, fresh)
+        finally:
+            await pages.aclose()
+
+    async def _items(self) -> AsyncGenerator[ItemT, None]:
+        pages = self._fresh_pages()
         try:
             async for page in pages:
                 for item in self.items_of(page):
                     yield item
         finally:
-            await pages.aclose()  # type: ignore[attr-defined]
+            await pages.aclose()
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
         return self._items()
@@ -100,64 +128,6 @@ def page_fetcher(
     return fetch
 
 
-def counted(page_count: Callable[[PageT], int], window: int) -> Walk[PageT]:
-    """The walk of a list whose first page says how many pages there are: the rest come
-    concurrently, at most ``window`` in flight."""
-
-    async def walk(fetch: FetchPage[PageT]) -> AsyncIterator[PageT]:
-        first = await fetch(0)
-        yield first
-        async for page in in_order(fetch, range(1, page_count(first)), window):
-            yield page
-
-    return walk
-
-
-async def in_order(fetch: FetchPage[PageT], numbers: Iterable[int], window: int) -> AsyncIterator[PageT]:
-    """Fetch pages ``numbers`` concurrently, at most ``window`` in flight, and yield them in order.
-
-    A failure is raised when its page's turn comes; whatever is still in flight is cancelled.
-    """
-    todo: Iterator[int] = iter(numbers)
-    pending: collections.deque[asyncio.Future[PageT]] = collections.deque()
-    try:
-        for number in todo:
-            pending.append(asyncio.ensure_future(fetch(number)))
-            if len(pending) >= window:
-                break
-        while pending:
-            page = await pending[0]
-            pending.popleft()
-            following = next(todo, None)
-            if following is not None:
-                pending.append(asyncio.ensure_future(fetch(following)))
-            yield page
-    finally:
-        await cancel_all(pending)
-
-
-def until_short(page_size: int, lookahead: int) -> Walk[SizedPageT]:
-    """The walk of a list with no total: pages until one shorter than ``page_size``, with
-    ``lookahead`` more asked for before knowing they exist."""
-
-    async def walk(fetch: FetchPage[SizedPageT]) -> AsyncIterator[SizedPageT]:
-        pending: collections.deque[asyncio.Future[SizedPageT]] = collections.deque()
-        following = 0
-        try:
-            while True:
-                while len(pending) <= lookahead:
-                    pending.append(asyncio.ensure_future(fetch(following)))
-                    following += 1
-                page = await pending.popleft()
-                yield page
-                if len(page) < page_size:
-                    break
-        finally:
-            await cancel_all(pending)
-
-    return walk
-
-
 def _window(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError("window", f"must be an integer of at least 1, got {value!r}")
@@ -174,8 +144,13 @@ def iterate_cameras(
     window: int = DEFAULT_WINDOW,
 ) -> Paginator[Camera, CameraPage]:
     """Every camera of the subscription, in server order (pages after the first fetched
-    concurrently, at most ``window`` ahead). ``.pages()`` walks pages instead."""
-    walk = counted(_camera_page_count, _window(window))
+    concurrently, at most ``window`` ahead), each once. ``.pages()`` walks pages instead.
+
+    Exact while cameras are only added, or only deleted, during the walk: every camera present
+    throughout is handed out (each page's ``total`` shows a change; pages are read again where a
+    page boundary may have moved). When cameras are both added and deleted meanwhile, one just past
+    a page boundary can be missed."""
+    walk = counted(_camera_total, _camera_size, _window(window))
     fetch = page_fetcher(
         list_cameras.endpoint,
         client,
@@ -185,16 +160,28 @@ def iterate_cameras(
         size=size,
         page_argument="page",
     )
-    return Paginator(fetch, walk, lambda page: page.cameras, _camera_page_count)
+    return Paginator(fetch, walk, _cameras_of, _with_cameras, _camera_page_count)
+
+
+def _camera_total(page: CameraPage) -> int:
+    return page.total
+
+
+def _camera_size(page: CameraPage) -> int:
+    return page.size
+
+
+def _cameras_of(page: CameraPage) -> tuple[Camera, ...]:
+    return page.cameras
+
+
+def _with_cameras(page: CameraPage, cameras: tuple[Camera, ...]) -> CameraPage:
+    return attrs.evolve(page, cameras=cameras)
 
 
 def _camera_page_count(first: CameraPage) -> int:
     """ceil(total / size), at least 1."""
     return max(1, math.ceil(first.total / first.size)) if first.size else 1
-
-
-def _device_page_count(first: ExternalDevicePage) -> int:
-    return max(1, first.summary.total_pages)
 
 
 def iterate_external_devices(
@@ -204,12 +191,33 @@ def iterate_external_devices(
     size: int = list_external_devices.LARGEST_PAGE_SIZE,
     window: int = DEFAULT_WINDOW,
 ) -> Paginator[DeviceExternalDevices, ExternalDevicePage]:
-    """Every edge device with its external devices (pages after the first concurrently)."""
-    walk = counted(_device_page_count, _window(window))
+    """Every edge device with its external devices (pages after the first concurrently), each
+    once; exact while devices are only added, or only deleted, during the walk (as cameras)."""
+    walk = counted(_device_total, _device_size, _window(window))
     fetch = page_fetcher(
         list_external_devices.endpoint, client, subscription_id, size=size, page_argument="page"
     )
-    return Paginator(fetch, walk, lambda page: page.data, _device_page_count)
+    return Paginator(fetch, walk, _devices_of, _with_devices, _device_page_count)
+
+
+def _device_total(page: ExternalDevicePage) -> int:
+    return page.summary.total
+
+
+def _device_size(page: ExternalDevicePage) -> int:
+    return page.summary.page_size
+
+
+def _devices_of(page: ExternalDevicePage) -> tuple[DeviceExternalDevices, ...]:
+    return page.data
+
+
+def _with_devices(page: ExternalDevicePage, devices: tuple[DeviceExternalDevices, ...]) -> ExternalDevicePage:
+    return attrs.evolve(page, data=devices)
+
+
+def _device_page_count(first: ExternalDevicePage) -> int:
+    return max(1, first.summary.total_pages)
 
 
 def iterate_media(
@@ -220,13 +228,61 @@ def iterate_media(
     categories: Iterable[str] | None = None,
     sort_dir: str = "desc",
     page_size: int = MEDIA_PAGE_SIZE,
-    lookahead: int = 1,
+    lookahead: int = 0,
+    since: datetime | None = None,
 ) -> Paginator[Media, tuple[Media, ...]]:
-    """Every media of the subscription (or of ``camera_id``), page after page until a short
-    one; ``lookahead`` pages are asked for before knowing they exist (0 wastes no request)."""
+    """Every media of the subscription (or of ``camera_id``), each once, page after page until a
+    short one; with ``since``, newest first down to the first media requested at or before
+    ``since`` (so a walk with nothing new costs one request).
+
+    Exact while media are created during the walk: pages are asked for one after the other, and
+    every media present throughout is handed out. ``lookahead`` pages asked for before knowing they
+    exist overlap the latency, but a page asked for ahead can be answered before the one above it,
+    so with media being created meanwhile one at that page boundary can be missed: use it on lists
+    that do not change. A media deleted during the walk can make it miss the media just past the
+    next page boundary: at most as many as were deleted."""
     if isinstance(lookahead, bool) or not isinstance(lookahead, int) or lookahead < 0:
         raise ValidationError("lookahead", f"must be an integer of at least 0, got {lookahead!r}")
-    endpoint: Endpoint[..., tuple[Media, ...]] = (
+    old = None
+    if since is not None:
+        timestamp("since", since)
+        if choice("sort_dir", sort_dir, ("asc", "desc")) != "desc":
+            raise ValidationError("sort_dir", "must be 'desc' with since (newest first), got 'asc'")
+        old = at_or_before(since)
+    return media_paginator(
+        client,
+        subscription_id,
+        camera_id,
+        categories=categories,
+        sort_dir=sort_dir,
+        page_size=page_size,
+        lookahead=lookahead,
+        old=old,
+    )
+
+
+def at_or_before(moment: datetime) -> Callable[[Media], bool]:
+    """Whether a media was requested at or before ``moment`` (one with no request time is not)."""
+
+    def old(media: Media) -> bool:
+        return media.requested_date_time is not None and media.requested_date_time <= moment
+
+    return old
+
+
+def media_paginator(
+    client: ClientLike,
+    subscription_id: str,
+    camera_id: str | None,
+    *,
+    categories: Iterable[str] | None,
+    sort_dir: str,
+    page_size: int,
+    lookahead: int,
+    old: Callable[[Media], bool] | None,
+) -> Paginator[Media, MediaPage]:
+    """The media search walk, ending at the first media ``old`` says is old (if given)."""
+    endpoint: Endpoint[..., MediaPage] = (
         search_subscription_media.endpoint if camera_id is None else search_camera_media.endpoint
     )
     ids = (subscription_id,) if camera_id is None else (subscription_id, camera_id)
@@ -239,5 +295,12 @@ def iterate_media(
         sort_dir=sort_dir,
         page_argument="page_number",
     )
-    walk: Walk[tuple[Media, ...]] = until_short(page_size, lookahead)
-    return Paginator(fetch, walk, lambda page: page)
+    return Paginator(fetch, media_pages(page_size, lookahead, old), _media_of, _with_media)
+
+
+def _media_of(page: MediaPage) -> MediaPage:
+    return page
+
+
+def _with_media(page: MediaPage, media: MediaPage) -> MediaPage:
+    return media

@@ -131,11 +131,13 @@ class Amnimo(BlockingClient[AsyncAmnimo]):
         include: Iterable[Kind] | str = ("cameras", "media", "devices"),
         concurrency: int = 8,
         on_progress: Callable[[Progress], Any] | None = None,
+        since: datetime | None = None,
     ) -> SyncInventory:
         """Sweep the hierarchy under ``account_id``: ``async for record in ...`` yields every camera,
         media and external device (``include`` chooses), then ``.summary`` holds the counts.
 
         ``on_progress`` is called with a :class:`Progress` as pages complete (for a progress bar).
+        ``since`` (an aware datetime) limits the media to those requested after it.
         """
         value = self._portal.call(
             self._target.inventory,
@@ -143,6 +145,7 @@ class Amnimo(BlockingClient[AsyncAmnimo]):
             include=include,
             concurrency=concurrency,
             on_progress=on_progress,
+            since=since,
         )
         return SyncInventory(self._portal, value)
 
@@ -171,8 +174,8 @@ class SyncCameras(BlockingProxy[Cameras]):
         camera_ids: Sequence[str] | None = None,
     ) -> CameraPage:
         """Page ``page`` (from 0) of ``size`` cameras (1..500), or the cameras with ``camera_ids``
-            (1..10 ids; the API takes them alone, without ``page``/``size``). ``is_url`` adds presigned
-            thumbnail URLs valid ``expiration`` minutes (1..10080).
+        (1..10 ids; the API takes them alone, without ``page``/``size``). ``is_url`` adds presigned
+        thumbnail URLs valid ``expiration`` minutes (1..10080).
 
         GET /partitions/{subscriptionId}/cameras"""
         return self._portal.run(
@@ -207,7 +210,7 @@ class SyncCameras(BlockingProxy[Cameras]):
         expiration: int = 60,
     ) -> ThumbnailList:
         """Up to ``limit`` (1..100) thumbnails between ``start_time`` and ``end_time`` (aware datetimes);
-            ``is_url`` adds presigned URLs valid ``expiration`` minutes (1..10080).
+        ``is_url`` adds presigned URLs valid ``expiration`` minutes (1..10080).
 
         GET /partitions/{subscriptionId}/cameras/{cameraId}/thumbnails"""
         return self._portal.run(
@@ -241,7 +244,12 @@ class SyncCameras(BlockingProxy[Cameras]):
         window: int = 8,
     ) -> SyncPaginator[Camera, CameraPage]:
         """Every camera of the subscription, in server order (pages after the first fetched
-        concurrently, at most ``window`` ahead). ``.pages()`` walks pages instead."""
+        concurrently, at most ``window`` ahead), each once. ``.pages()`` walks pages instead.
+
+        Exact while cameras are only added, or only deleted, during the walk: every camera present
+        throughout is handed out (each page's ``total`` shows a change; pages are read again where a
+        page boundary may have moved). When cameras are both added and deleted meanwhile, one just past
+        a page boundary can be missed."""
         value = self._portal.call(
             self._target.iter, subscription_id, is_url=is_url, expiration=expiration, size=size, window=window
         )
@@ -304,8 +312,8 @@ class SyncStreams(BlockingProxy[Streams]):
         keep_alive_period: int = 10,
     ) -> HlsSession:
         """Start an HLS session from ``dt``: ``"live"`` or an aware datetime in the recording. The edge
-            device uploads until ``keep_alive_period`` seconds (10..3600) pass without an update or stop.
-            ``retry`` (1..100) is how often the server retries getting the playback URL.
+        device uploads until ``keep_alive_period`` seconds (10..3600) pass without an update or stop.
+        ``retry`` (1..100) is how often the server retries getting the playback URL.
 
         GET /partitions/{subscriptionId}/cameras/{cameraId}/streams/hls/start"""
         return self._portal.run(
@@ -389,8 +397,8 @@ class SyncMediaNamespace(BlockingProxy[MediaNamespace]):
         name: str | None = None,
     ) -> Media:
         """Request a ``category`` "CLIP" (``start_time`` to ``end_time``) or "SNAPSHOT" (at
-            ``start_time``), optionally named (1..64 characters). The media starts PROCESSING; poll
-            ``get_media`` until it is COMPLETED.
+        ``start_time``), optionally named (1..64 characters). The media starts PROCESSING; poll
+        ``get_media`` until it is COMPLETED.
 
         POST /partitions/{subscriptionId}/cameras/{cameraId}/media"""
         return self._portal.run(
@@ -417,7 +425,7 @@ class SyncMediaNamespace(BlockingProxy[MediaNamespace]):
 
     def delete(self, subscription_id: str, media_id: str) -> None:
         """Delete the media. A 404 to a retry after an attempt whose outcome is unknown (no answer, a
-            5xx, a garbled body) means that attempt deleted it: that counts as done, not as `NotFoundError`.
+        5xx, a garbled body) means that attempt deleted it: that counts as done, not as `NotFoundError`.
 
         DELETE /partitions/{subscriptionId}/medias/{mediaId}"""
         return self._portal.run(self._target.delete, subscription_id, media_id)
@@ -539,10 +547,19 @@ class SyncMediaNamespace(BlockingProxy[MediaNamespace]):
         categories: Iterable[str] | None = None,
         sort_dir: str = "desc",
         page_size: int = 1000,
-        lookahead: int = 1,
+        lookahead: int = 0,
+        since: datetime | None = None,
     ) -> SyncPaginator[Media, tuple[Media, ...]]:
-        """Every media of the subscription (or of ``camera_id``), page after page until a short
-        one; ``lookahead`` pages are asked for before knowing they exist (0 wastes no request)."""
+        """Every media of the subscription (or of ``camera_id``), each once, page after page until a
+        short one; with ``since``, newest first down to the first media requested at or before
+        ``since`` (so a walk with nothing new costs one request).
+
+        Exact while media are created during the walk: pages are asked for one after the other, and
+        every media present throughout is handed out. ``lookahead`` pages asked for before knowing they
+        exist overlap the latency, but a page asked for ahead can be answered before the one above it,
+        so with media being created meanwhile one at that page boundary can be missed: use it on lists
+        that do not change. A media deleted during the walk can make it miss the media just past the
+        next page boundary: at most as many as were deleted."""
         value = self._portal.call(
             self._target.iter,
             subscription_id,
@@ -551,8 +568,45 @@ class SyncMediaNamespace(BlockingProxy[MediaNamespace]):
             sort_dir=sort_dir,
             page_size=page_size,
             lookahead=lookahead,
+            since=since,
         )
         return SyncPaginator(self._portal, value)
+
+    def watch(
+        self,
+        subscription_id: str,
+        camera_id: str | None = None,
+        *,
+        every: float = 60.0,
+        since: datetime | None = None,
+        categories: Iterable[str] | None = None,
+        page_size: int = 100,
+    ) -> Iterator[Media]:
+        """Each new media of the subscription (or of ``camera_id``) once, as it appears, oldest first.
+
+        Polls every ``every`` seconds (after each poll ends); a poll with nothing new costs one
+        request. New means requested after ``since`` (an aware datetime), or, without it, after the
+        newest media when the watch starts (the first poll then hands out nothing). A transient error
+        (connection, timeout, 5xx, 429, garbled answer; each request already retried by the client)
+        fails only that poll: the next comes after ``every`` x 2, then x 4, x 8... (at most 15
+        minutes), and the error is raised only when 5 polls in a row fail. Other errors (403, 404...)
+        are raised at once. Arguments are checked here, before anything is sent. Leave the loop (or
+        cancel it) to stop watching: ``async for media in amnimo.media.watch(sub, every=30)``, or a
+        plain ``for`` with the blocking client.
+
+        A media the server dates before one already handed out (its clock stepped back) is not seen;
+        nor, rarely, is one just past a page boundary of a poll while media are being deleted.
+        """
+        value = self._portal.call(
+            self._target.watch,
+            subscription_id,
+            camera_id,
+            every=every,
+            since=since,
+            categories=categories,
+            page_size=page_size,
+        )
+        return self._portal.iterate(value)
 
     def search(
         self,
@@ -581,7 +635,7 @@ class SyncDevices(BlockingProxy[Devices]):
 
     def list_external(self, subscription_id: str, *, page: int = 0, size: int = 10) -> ExternalDevicePage:
         """Page ``page`` (from 0) of ``size`` edge devices (at least 1), each with its external devices;
-            ``summary`` tells the page count and total.
+        ``summary`` tells the page count and total.
 
         GET /partitions/{subscriptionId}/devices/externalDevices"""
         return self._portal.run(self._target.list_external, subscription_id, page=page, size=size)
@@ -608,8 +662,8 @@ class SyncDevices(BlockingProxy[Devices]):
         reset_timer: int | None = None,
     ) -> PortOperationResult:
         """Apply ``action`` to port ``port_id``: ``PortAction.DISABLE`` (0), ``ENABLE`` (1) or
-            ``RESET`` (2, power-cycle; the port comes back after ``reset_timer`` seconds, at least 1,
-            which is required for a reset and refused otherwise).
+        ``RESET`` (2, power-cycle; the port comes back after ``reset_timer`` seconds, at least 1,
+        which is required for a reset and refused otherwise).
 
         POST /partitions/{subscriptionId}/devices/{deviceId}/ports/{portId}"""
         return self._portal.run(
@@ -659,7 +713,8 @@ class SyncDevices(BlockingProxy[Devices]):
     def iter_external(
         self, subscription_id: str, *, size: int = 100, window: int = 8
     ) -> SyncPaginator[DeviceExternalDevices, ExternalDevicePage]:
-        """Every edge device with its external devices (pages after the first concurrently)."""
+        """Every edge device with its external devices (pages after the first concurrently), each
+        once; exact while devices are only added, or only deleted, during the walk (as cameras)."""
         value = self._portal.call(self._target.iter_external, subscription_id, size=size, window=window)
         return SyncPaginator(self._portal, value)
 
@@ -669,7 +724,8 @@ class SyncInventory(BlockingProxy[Inventory]):
 
     Subscriptions are swept ``concurrency`` at a time; records queue in a bounded buffer, so a
     slow consumer slows the sweep rather than filling memory. A list that fails (403, 404,
-    retries exhausted) becomes an ``"error"`` record and the rest continue.
+    retries exhausted) becomes an ``"error"`` record and the rest continue. With ``since``, each
+    media list stops at the first media requested at or before it (newest first).
     """
 
     @property
@@ -691,13 +747,14 @@ class SyncInventory(BlockingProxy[Inventory]):
 class SyncPaginator(BlockingProxy[Paginator[ItemT, PageT]], Generic[ItemT, PageT]):
     """An async iterator of items, with :meth:`pages` to walk whole pages instead.
 
-    ``pages_fetched`` counts the pages answered so far. Each ``async for`` walks the list anew.
-    ``items_of(page)`` gives a page's items; ``page_count(first_page)`` how many pages the list has,
-    as its first page tells (``None`` for lists that do not say: the media searches).
+    ``pages_fetched`` counts the pages answered so far (pages asked for again included). Each
+    ``async for`` walks the list anew, and hands each id out at most once. ``items_of(page)``
+    gives a page's items; ``page_count(first_page)`` how many pages the list has, as its first page
+    tells (``None`` for lists that do not say: the media searches).
     """
 
     @property
-    def items_of(self) -> Callable[[PageT], Iterable[ItemT]]:
+    def items_of(self) -> Callable[[PageT], Sequence[ItemT]]:
         return self._target.items_of
 
     @property
@@ -709,7 +766,13 @@ class SyncPaginator(BlockingProxy[Paginator[ItemT, PageT]], Generic[ItemT, PageT
         return self._target.pages_fetched
 
     def pages(self) -> Iterator[PageT]:
-        """The pages, in order."""
+        """The pages, in order, each holding only the items this walk has not handed out before.
+
+        So a page can be shorter than its size, or empty, when the list changed during the walk
+        (an item pushed onto the next page by an insertion is in the first page only). And when a
+        page boundary may have moved, the walk reads pages again: a page number can then come
+        twice, the second time holding only the items that moved into it.
+        """
         return self._portal.iterate(self._portal.call(self._target.pages))
 
     def __iter__(self) -> Iterator[ItemT]:

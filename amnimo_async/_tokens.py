@@ -120,9 +120,20 @@ class TokenManager:
         return await asyncio.shield(self._inflight)
 
     def _finished(self, task: asyncio.Task[Token]) -> None:
-        self._inflight = None
+        # Only for a fetch cancelled before it started; _obtain clears its own slot otherwise.
+        if self._inflight is task:
+            self._inflight = None
 
     async def _obtain(self, rejected: Token | None) -> Token:
+        # The slot is freed as the fetch ends, not a loop turn later by the done callback: a
+        # caller arriving in between would otherwise be handed this finished fetch's outcome.
+        try:
+            return await self._obtain_once(rejected)
+        finally:
+            if self._inflight is asyncio.current_task():
+                self._inflight = None
+
+    async def _obtain_once(self, rejected: Token | None) -> Token:
         async with self.cache.lock(self._key):
             cached = await self.cache.load(self._key)
             if cached is not None and cached != rejected and not self.is_stale(cached):

@@ -31,7 +31,8 @@ in its own process (``python -m amnimo_async.testing serve``, no rate limit), th
 another (``benchmarks/_hammer.py stream``, ``rate=None``) that reports its own peak RSS.
 
 Run: ``python -m benchmarks sweep`` (or ``nox -s bench``). About seven minutes, mostly waiting
-on the rate limit, by design.
+on the rate limit, by design. ``python -m benchmarks.sweep memory`` runs the memory measurement
+alone (half a minute).
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ import contextlib
 import json
 import math
 import os
+import random
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +57,7 @@ from typing import Any, Literal
 import httpx
 
 from amnimo_async import AsyncAmnimo, InMemoryTokenCache
+from amnimo_async._seen import SeenIds
 from amnimo_async.testing import DataProfile, FakeAmnimo, FakeServer, Fault, SubscriptionSpec
 
 from ._util import COMMAND, check, environment, table
@@ -511,6 +515,64 @@ def _verdict(label: str, ok: bool, detail: str) -> str:
     return f"- {'✓' if ok else '✗'} {label}: {detail}"
 
 
+def seen_set_bytes(count: int = RSS_CAMERAS) -> tuple[int, int]:
+    """What remembering ``count`` uuids costs a walk (:class:`SeenIds`, ``sys.getsizeof`` of its
+    table and keys), against the same ids kept as text in a set."""
+    rng = random.Random(SEED)
+    ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(count)]
+    seen = SeenIds()
+    for item in ids:
+        seen.add(item)
+    as_text = sys.getsizeof(set(ids)) + sum(sys.getsizeof(item) for item in ids)
+    return seen.footprint(), as_text
+
+
+def print_memory(rss: dict[str, Any]) -> None:
+    """The memory section: the streaming sweep's peak RSS, and what its seen-sets hold."""
+    print(f"### Memory: {RSS_CAMERAS:,} cameras of one subscription streamed to JSONL")
+    print()
+    print(
+        "Fake in its own process (`python -m amnimo_async.testing serve --cameras 100000 --subscriptions 1"
+        " --media 0 --devices 0 --no-rate-limit`), sweep in another (`AsyncAmnimo(rate=None).inventory`,"
+        " one `json.dumps(unstructure(item))` line per record); peak RSS is the sweeping process's own"
+        " `ru_maxrss` (started from a bare launcher, as Linux carries `ru_maxrss` over an exec), with"
+        " Linux's `VmHWM` as a cross-check."
+    )
+    print()
+    print(
+        table(
+            ["Sweep", "peak RSS MB", "VmHWM MB", "after imports MB", "items written", "requests", "wall s"],
+            [
+                [
+                    "`inventory` → JSONL",
+                    f"{rss['peak_rss_mb']:.1f}",
+                    "–" if rss["vm_hwm_mb"] is None else f"{rss['vm_hwm_mb']:.1f}",
+                    f"{rss['rss_after_imports_mb']:.1f}",
+                    f"{rss['written']:,} ({rss['file_mb']:.0f} MB)",
+                    f"{rss['requests']}",
+                    f"{rss['seconds']:.1f}",
+                ]
+            ],
+        )
+    )
+    print()
+    held, as_text = seen_set_bytes()
+    print(
+        f"Of that, the walk's seen-set (each id handed out once) holds {held / 2**20:.1f} MiB for"
+        f" {RSS_CAMERAS:,} ids, {held / RSS_CAMERAS:.0f} bytes an id (`sys.getsizeof` of the set and its"
+        f" 128-bit integer keys; the same ids as text: {as_text / 2**20:.1f} MiB)."
+    )
+    print()
+
+
+def memory() -> None:
+    """Only the memory measurement: ``python -m benchmarks.sweep memory``."""
+    rss = run_rss()
+    print_memory(rss)
+    ok = rss["peak_rss_mb"] < RSS_TARGET_MB and rss["written"] == RSS_CAMERAS
+    print(_verdict(f"peak RSS < {RSS_TARGET_MB:g} MB", ok, f"{rss['peak_rss_mb']:.1f} MB"))
+
+
 def main() -> None:
     """Run every contender on a fresh fake at both latencies; print the tables."""
     started = time.perf_counter()
@@ -589,33 +651,7 @@ def main() -> None:
             f" {outcome.server_requests} requests, {outcome.server_throttled} 429s"
         )
     print()
-    print(f"### Memory: {RSS_CAMERAS:,} cameras of one subscription streamed to JSONL")
-    print()
-    print(
-        "Fake in its own process (`python -m amnimo_async.testing serve --cameras 100000 --subscriptions 1"
-        " --media 0 --devices 0 --no-rate-limit`), sweep in another (`AsyncAmnimo(rate=None).inventory`,"
-        " one `json.dumps(unstructure(item))` line per record); peak RSS is the sweeping process's own"
-        " `ru_maxrss` (started from a bare launcher, as Linux carries `ru_maxrss` over an exec), with"
-        " Linux's `VmHWM` as a cross-check."
-    )
-    print()
-    print(
-        table(
-            ["Sweep", "peak RSS MB", "VmHWM MB", "after imports MB", "items written", "requests", "wall s"],
-            [
-                [
-                    "`inventory` → JSONL",
-                    f"{rss['peak_rss_mb']:.1f}",
-                    "–" if rss["vm_hwm_mb"] is None else f"{rss['vm_hwm_mb']:.1f}",
-                    f"{rss['rss_after_imports_mb']:.1f}",
-                    f"{rss['written']:,} ({rss['file_mb']:.0f} MB)",
-                    f"{rss['requests']}",
-                    f"{rss['seconds']:.1f}",
-                ]
-            ],
-        )
-    )
-    print()
+    print_memory(rss)
     print("Targets:")
     print()
     for outcome in solo:
@@ -647,3 +683,10 @@ def main() -> None:
         )
     )
     print()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["memory"]:
+        memory()
+    else:
+        main()

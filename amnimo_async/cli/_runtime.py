@@ -30,6 +30,7 @@ __all__ = [
     "progress_bars",
     "redis_url",
     "run",
+    "run_loop",
     "settings",
     "setup_logging",
     "state",
@@ -129,8 +130,13 @@ def run(ctx: typer.Context, action: Callable[[AsyncAmnimo], Awaitable[T]]) -> T:
         async with open_client(state(ctx), settings(ctx)) as amnimo:
             return await action(amnimo)
 
+    return run_loop(work)
+
+
+def run_loop(fn: Callable[..., Awaitable[T]], *args: object) -> T:
+    """``await fn(*args)`` on a new event loop; Ctrl-C raises KeyboardInterrupt on every Python."""
     try:
-        return anyio.run(work)
+        return anyio.run(fn, *args)
     except asyncio.CancelledError:
         # Ctrl-C: the event loop's runner cancels the command, then raises KeyboardInterrupt; on
         # Python 3.10 it cannot tell that cancellation from another and lets it out as it is.

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import anyio
 import typer
 from rich.console import Console
 
@@ -20,7 +19,7 @@ from amnimo_async import AsyncAmnimo, FileTokenCache, Inventory
 
 from ._config import Settings
 from ._output import RecordWriter, stdout_console
-from ._runtime import command_errors, open_client, progress_bars, state
+from ._runtime import command_errors, open_client, progress_bars, run_loop, state
 from ._sweep import summary_table, sweep
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def demo(
             # The demo's token lives in a throwaway cache: the fake's URL changes every run.
             connect = Settings(server.client_id, server.secret_key, server.base_url, "demo")
             options, cache = state(ctx), FileTokenCache(cache_dir)
-            inventory, count = anyio.run(
+            inventory, count = run_loop(
                 _sweep_into,
                 lambda: open_client(options, connect, cache, shared=False),
                 server.account_id,

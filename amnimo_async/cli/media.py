@@ -1,7 +1,8 @@
-"""``amnimo media ...``: search, get, create, rename, delete, download, export."""
+"""``amnimo media ...``: search, watch, get, create, rename, delete, download, export."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +25,7 @@ from ._options import (
     optional_time,
     time_option,
 )
-from ._output import emit, show
+from ._output import emit, jsonable, show
 from ._runtime import call, progress_bars
 
 __all__ = ["app"]
@@ -47,18 +48,22 @@ def search(
     all_pages: Annotated[bool, typer.Option("--all", help="Every media (all pages).")] = False,
     page: PageOption = 0,
     size: CountOption = 1000,
+    since: Annotated[
+        str | None, typer.Option(help="Only media requested after this (ISO time or e.g. '-1h'); all pages.")
+    ] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
     """Media of a subscription or camera."""
     categories = comma_list(category) if category else None
+    after = optional_time(ctx, "since", since)
 
     async def action(amnimo: AsyncAmnimo) -> list[Any]:
-        if all_pages:
+        if all_pages or after is not None:
             return [
                 m
                 async for m in amnimo.media.iter(
-                    subscription_id, camera, categories=categories, page_size=size
+                    subscription_id, camera, categories=categories, page_size=size, since=after
                 )
             ]
         return list(
@@ -68,6 +73,26 @@ def search(
         )
 
     emit(call(ctx, action), fmt.value, columns=COLUMNS, output=output)
+
+
+@app.command("watch")
+def watch(
+    ctx: typer.Context,
+    subscription_id: str,
+    camera: Annotated[str | None, typer.Option("--camera", help="Only this camera's media.")] = None,
+    every: Annotated[float, typer.Option(help="Seconds between polls.")] = 60.0,
+    since: Annotated[
+        str | None, typer.Option(help="Also media requested after this (ISO time or e.g. '-1h') [from now].")
+    ] = None,
+) -> None:
+    """Print each new media as a JSON line, as it appears, until interrupted (Ctrl-C)."""
+    after = optional_time(ctx, "since", since)
+
+    async def action(amnimo: AsyncAmnimo) -> None:
+        async for media in amnimo.media.watch(subscription_id, camera, every=every, since=after):
+            typer.echo(json.dumps(jsonable(media), ensure_ascii=False, separators=(",", ":")))
+
+    call(ctx, action)
 
 
 @app.command("get")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import anyio
 import typer
 
 from amnimo_async import ConfigurationError, FileTokenCache
 
 from ._options import ShowFormat, ShowOption
 from ._output import show
-from ._runtime import command_errors, redis_url, settings, state
+from ._runtime import command_errors, redis_url, run_loop, settings, state
 
 __all__ = ["app"]
 
@@ -49,10 +48,10 @@ def clear(ctx: typer.Context) -> None:
     """Forget the cached token, on disk and in Redis when shared (the next command fetches a new one)."""
     with command_errors(ctx):
         connect = settings(ctx, need_secret=False)
-        anyio.run(FileTokenCache().clear, connect.cache_key)
+        run_loop(FileTokenCache().clear, connect.cache_key)
         shared = redis_url(state(ctx), connect)
         if shared is not None:
-            anyio.run(_clear_in_redis, shared, connect.cache_key)
+            run_loop(_clear_in_redis, shared, connect.cache_key)
     typer.echo("cleared the cached token" + (" (and in Redis)" if shared else ""), err=True)
 
 

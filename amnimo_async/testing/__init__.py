@@ -11,6 +11,9 @@ token expiry), strict validation, stateful media/HLS/port flows and injectable f
         ...  # AsyncAmnimo(server.client_id, server.secret_key, base_url=server.base_url)
     assert fake.journal.count(route="listCameras", status=503) == 1
 
+A fake can change on its own while it serves (``FakeAmnimo(churn=ChurnRates(media_created=2))``,
+or ``fake.churn.add(ChurnStep(...))`` for exact interleavings); ``fake.churn.changes()`` logs it.
+
 Needs the ``testing`` extra (starlette, uvicorn). ``python -m amnimo_async.testing serve`` runs
 it from the command line; the pytest plugin offers the ``fake_amnimo`` and ``amnimo_client``
 fixtures.
@@ -18,6 +21,7 @@ fixtures.
 
 from ._app import API_ROUTES, OPERATION_IDS
 from ._auth import ClientAccount
+from ._churn import CHANGE_KINDS, Change, ChangeKind, Churn, ChurnRates, ChurnStep
 from ._clock import Clock, ManualClock
 from ._data import MediaRecord
 from ._errors import error_body
@@ -30,8 +34,14 @@ from ._state import HlsSession, World
 
 __all__ = [
     "API_ROUTES",
+    "CHANGE_KINDS",
     "FAULT_KINDS",
     "OPERATION_IDS",
+    "Change",
+    "ChangeKind",
+    "Churn",
+    "ChurnRates",
+    "ChurnStep",
     "ClientAccount",
     "Clock",
     "DataProfile",

@@ -6,6 +6,8 @@ Example::
         --devices 50 --subscriptions 5 --rate 5 --burst 20 --latency 0.05
 
 It prints the base URL, a client ID and secret (made up by the fake) and the account ID.
+``--create-media 2 --delete-media 0.5 --add-cameras 1 --add-devices 0.2`` (changes per second
+per subscription) make the lists change on their own while it serves.
 """
 
 from __future__ import annotations
@@ -17,10 +19,20 @@ from typing import Literal
 
 import uvicorn
 
+from ._churn import ChurnRates
 from ._fake import FakeAmnimo
 from ._faults import Fault
 from ._profile import DataProfile, SubscriptionSpec
 from ._server import bind_socket, uvicorn_config
+
+_CHURN_FLAGS = {
+    "--create-media": "media_created",
+    "--delete-media": "media_deleted",
+    "--add-cameras": "cameras_added",
+    "--delete-cameras": "cameras_deleted",
+    "--add-devices": "devices_added",
+    "--delete-devices": "devices_deleted",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +72,16 @@ def _parser() -> argparse.ArgumentParser:
     faults.add_argument("--jitter", type=float, default=0.0, help="up to this many more seconds [0]")
     faults.add_argument("--error-rate", type=float, default=0.0, help="share of calls answered 503 [0]")
     faults.add_argument("--reset-rate", type=float, default=0.0, help="share of calls reset [0]")
+    churn = serve.add_argument_group("churn (changes per second per subscription while serving)")
+    for flag, kind in _CHURN_FLAGS.items():
+        churn.add_argument(
+            flag,
+            type=float,
+            default=0.0,
+            dest=kind,
+            metavar="RATE",
+            help=f"{kind.replace('_', ' ')} per second [0]",
+        )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level [warning]")
     serve.add_argument("--access-log", action="store_true", help="log every request")
     return parser
@@ -93,6 +115,7 @@ def build_fake(args: argparse.Namespace) -> FakeAmnimo:
         media_processing_delay=args.media_delay,
         strict=not args.lenient,
         retry_after=retry_after,
+        churn=ChurnRates(**{kind: getattr(args, kind) for kind in _CHURN_FLAGS.values()}),
     )
     if args.latency or args.jitter:
         fake.faults.add(Fault(kind="latency", latency=args.latency, jitter=args.jitter))

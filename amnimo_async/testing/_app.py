@@ -19,10 +19,12 @@ from starlette.routing import BaseRoute
 from .._operations import LIST_EXTERNAL_DEVICES
 from .._spec import SpecOperation
 from ._auth import AuthRegistry, ClientAccount
+from ._churn import Churn
 from ._clock import Clock
 from ._data import MediaRecord, Subscription
 from ._errors import ApiError
 from ._files import FileRoutes
+from ._lists import ListedKind
 from ._presign import UrlSigner
 from ._routes import (
     API_PREFIX,
@@ -64,6 +66,7 @@ class FakeApi:
         self,
         *,
         world: World,
+        churn: Churn,
         auth: AuthRegistry,
         signer: UrlSigner,
         clock: Clock,
@@ -71,6 +74,7 @@ class FakeApi:
         throttle_headers: Callable[[str | None], Mapping[str, str]],
     ) -> None:
         self.world = world
+        self.churn = churn
         self.dataset = world.dataset
         self.auth = auth
         self.signer = signer
@@ -115,10 +119,26 @@ class FakeApi:
         return sub
 
     def _camera(self, call: Call, sub: Subscription) -> int:
-        return _found(call, "cameraId", "Camera", lambda camera_id: self.dataset.camera_index(sub, camera_id))
+        return self._listed(call, sub, "cameras")
 
     def _device(self, call: Call, sub: Subscription) -> int:
-        return _found(call, "deviceId", "Device", lambda device_id: self.dataset.device_index(sub, device_id))
+        return self._listed(call, sub, "devices")
+
+    def _listed(self, call: Call, sub: Subscription, kind: ListedKind) -> int:
+        """The index of the camera or device the path names, if it is listed now (404 if not)."""
+        name, noun = ("cameraId", "Camera") if kind == "cameras" else ("deviceId", "Device")
+        return _found(
+            call, name, noun, lambda item_id: self.world.index_of(sub.subscription_id, kind, item_id)
+        )
+
+    async def _listing(
+        self, route: str, sub: Subscription, page: int, answer: Callable[[], Response]
+    ) -> Response:
+        """``answer()`` for a page of a list, with the churn's steps for it run first."""
+        await self.churn.before_answer(route, sub.subscription_id, page)
+        response = answer()
+        self.churn.answered(route, sub.subscription_id, page)
+        return response
 
     def _media(self, call: Call, sub: Subscription) -> MediaRecord:
         media_id = call.ids["mediaId"] or ""
@@ -186,14 +206,19 @@ class FakeApi:
             asked: list[str] = query["cameraId"]
             found: list[int] = []
             for camera_id in asked:
-                index = self.dataset.camera_index(sub, camera_id)
+                index = self.world.index_of(sub.subscription_id, "cameras", camera_id)
                 if index is not None and index not in found:
                     found.append(index)
             cameras = [self._camera_answer(request, sub, i, is_url, expiration) for i in found]
             return json_response({"total": len(found), "page": 0, "size": len(asked), "cameras": cameras})
-        page, size, total = query["page"], query["size"], sub.spec.cameras
-        cameras = [self._camera_answer(request, sub, i, is_url, expiration) for i in _page(page, size, total)]
-        return json_response({"total": total, "page": page, "size": size, "cameras": cameras})
+        page, size = query["page"], query["size"]
+
+        def answer() -> Response:
+            total, indexes = self.world.listed(sub.subscription_id, "cameras", page, size)
+            cameras = [self._camera_answer(request, sub, i, is_url, expiration) for i in indexes]
+            return json_response({"total": total, "page": page, "size": size, "cameras": cameras})
+
+        return await self._listing("listCameras", sub, page, answer)
 
     async def get_camera(self, request: Request, call: Call) -> Response:
         """GET /partitions/{subscriptionId}/cameras/{cameraId}."""
@@ -276,24 +301,31 @@ class FakeApi:
     async def search_camera_media(self, request: Request, call: Call) -> Response:
         """POST .../cameras/{cameraId}/medias: a page of the media of one camera."""
         sub = self._subscription(call)
-        return self._search(request, call, sub, sub.camera_ids.issue(self._camera(call, sub)))
+        camera_id = sub.camera_ids.issue(self._camera(call, sub))
+        return await self._search("searchCameraMedia", request, call, sub, camera_id)
 
     async def search_subscription_media(self, request: Request, call: Call) -> Response:
         """POST /partitions/{subscriptionId}/medias: a page of the media of a subscription."""
-        return self._search(request, call, self._subscription(call), None)
+        return await self._search("searchSubscriptionMedia", request, call, self._subscription(call), None)
 
-    def _search(self, request: Request, call: Call, sub: Subscription, camera_id: str | None) -> Response:
+    async def _search(
+        self, route: str, request: Request, call: Call, sub: Subscription, camera_id: str | None
+    ) -> Response:
         body = call.body
         categories = body.get("categories")
-        records = self.world.search_media(
-            sub.subscription_id,
-            camera_id=camera_id,
-            categories=frozenset(categories) if categories else None,
-            descending=body.get("sortDir", "desc") == "desc",
-            offset=body["pageNumber"] * body["pageSize"],
-            limit=body["pageSize"],
-        )
-        return json_response([self._media_answer(request, record) for record in records])
+
+        def answer() -> Response:
+            records = self.world.search_media(
+                sub.subscription_id,
+                camera_id=camera_id,
+                categories=frozenset(categories) if categories else None,
+                descending=body.get("sortDir", "desc") == "desc",
+                offset=body["pageNumber"] * body["pageSize"],
+                limit=body["pageSize"],
+            )
+            return json_response([self._media_answer(request, record) for record in records])
+
+        return await self._listing(route, sub, body["pageNumber"], answer)
 
     async def get_media(self, request: Request, call: Call) -> Response:
         """GET .../medias/{mediaId}: with a presigned ``url`` once COMPLETED."""
@@ -321,18 +353,22 @@ class FakeApi:
         """GET .../devices/externalDevices: a page of devices (size clamped to 100)."""
         sub = self._subscription(call)
         page, size = call.query["page"], min(call.query["size"], EXTERNAL_DEVICE_PAGE_LIMIT)
-        total = sub.spec.devices
-        total_pages = math.ceil(total / size)
-        summary = {
-            "isFirstPage": page == 0,
-            "isLastPage": page >= total_pages - 1,
-            "pageNumber": page,
-            "pageSize": size,
-            "totalPages": total_pages,
-            "total": total,
-        }
-        data = [self.dataset.device(sub, index) for index in _page(page, size, total)]
-        return json_response({"data": data, "summary": summary})
+
+        def answer() -> Response:
+            total, indexes = self.world.listed(sub.subscription_id, "devices", page, size)
+            total_pages = math.ceil(total / size)
+            summary = {
+                "isFirstPage": page == 0,
+                "isLastPage": page >= total_pages - 1,
+                "pageNumber": page,
+                "pageSize": size,
+                "totalPages": total_pages,
+                "total": total,
+            }
+            data = [self.dataset.device(sub, index) for index in indexes]
+            return json_response({"data": data, "summary": summary})
+
+        return await self._listing("listExternalDevices", sub, page, answer)
 
     async def get_device_external_devices(self, request: Request, call: Call) -> Response:
         """GET .../devices/{deviceId}/externalDevices."""
@@ -362,12 +398,6 @@ def _found(call: Call, name: str, noun: str, index_of: Callable[[str], int | Non
     if index is None:
         raise ApiError(404, f"{noun} not found", [{"field": name, "value": wanted}])
     return index
-
-
-def _page(page: int, size: int, total: int) -> range:
-    """The indexes on page ``page`` of ``size`` out of ``total``."""
-    first = page * size
-    return range(first, min(first + size, total)) if first < total else range(0)
 
 
 def _listed(data: list[Any]) -> Response:

@@ -20,6 +20,7 @@ from ._app import (
     route_resolver,
 )
 from ._auth import AuthRegistry, ClientAccount
+from ._churn import Churn, ChurnRates
 from ._clock import Clock, wall_clock
 from ._connections import ConnectionRegistry
 from ._data import Dataset
@@ -57,7 +58,9 @@ class FakeAmnimo:
     createMedia to COMPLETED; ``clock`` replaces ``time.time`` (token expiry, media, HLS,
     ports, presigned URLs) and also drives the rate-limit buckets (else ``time.monotonic``);
     ``strict`` rejects unknown parameters and loose formats; ``retry_after`` adds a
-    Retry-After header to 429 answers (seconds, or ``"auto"``: until the bucket has a token).
+    Retry-After header to 429 answers (seconds, or ``"auto"``: until the bucket has a token);
+    ``churn`` makes the lists change on their own at those rates, by the fake's clock, from now
+    (:attr:`churn` also takes rates later, steps for exact interleavings, and keeps the log).
     """
 
     def __init__(
@@ -73,6 +76,7 @@ class FakeAmnimo:
         clock: Clock | None = None,
         strict: bool = True,
         retry_after: float | Literal["auto"] | None = None,
+        churn: ChurnRates | None = None,
     ) -> None:
         if rate is not None and (rate <= 0 or burst < 1):
             raise ValueError("rate must be > 0 and burst >= 1 (rate=None disables the limit)")
@@ -87,6 +91,9 @@ class FakeAmnimo:
         self.clock: Clock = clock if clock is not None else wall_clock
         self._bucket_clock: Clock = clock if clock is not None else time.monotonic
         self.world = World(Dataset(seed, self.profile), self.clock, media_processing_delay)
+        self.churn = Churn(self.world, seed, self.clock, churn)
+        """The changes the fake makes on its own, and their log (see :class:`Churn`)."""
+        self.world.before_read = self.churn.catch_up
         self.auth = AuthRegistry(
             seed=seed,
             clock=self.clock,
@@ -101,6 +108,7 @@ class FakeAmnimo:
         signer = UrlSigner(derived_token(seed, "url-signing-key", length=32).encode(), self.clock)
         api = FakeApi(
             world=self.world,
+            churn=self.churn,
             auth=self.auth,
             signer=signer,
             clock=self.clock,

@@ -7,14 +7,16 @@ keep-alive, port reset) are evaluated lazily against the clock when read.
 Tests shape the flows through it: :meth:`World.fail_media` and :attr:`World.fail_new_media`
 (media that end FAILED), :attr:`World.port_boot_delay` (ports that take longer than their
 timer to come back) and :attr:`World.storage` (how the file host treats ranges and credentials).
+Cameras and devices can be inserted and deleted (``fake.churn`` does it); the world lists them in
+their current order, and :attr:`World.before_read` runs before it answers a read (the churn's
+background changes catch up with the clock there).
 """
 
 from __future__ import annotations
 
-import bisect
 import random
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -22,6 +24,7 @@ import attrs
 from ._clock import Clock
 from ._data import Dataset, MediaRecord, Subscription, media_size
 from ._ids import derived_int, derived_uuid
+from ._lists import ItemOrder, ListedKind, Listings, MediaStore
 
 
 @attrs.define
@@ -61,32 +64,6 @@ class _PortState:
     enabled_at: float | None = None
 
 
-class _MediaStore:
-    """The media of one subscription, kept sorted by (requested time, id)."""
-
-    def __init__(self, records: list[MediaRecord]) -> None:
-        self.by_id = {record.id: record for record in records}
-        self.order = sorted((record.requested, record.id) for record in records)
-
-    def add(self, record: MediaRecord) -> None:
-        self.by_id[record.id] = record
-        bisect.insort(self.order, (record.requested, record.id))
-
-    def remove(self, record: MediaRecord) -> None:
-        del self.by_id[record.id]
-        position = bisect.bisect_left(self.order, (record.requested, record.id))
-        del self.order[position]
-
-    def ordered(self, descending: bool, start: int = 0) -> Iterator[MediaRecord]:
-        """Records in (descending) request order, from position ``start``."""
-        if descending:
-            positions: Iterable[int] = range(len(self.order) - 1 - start, -1, -1)
-        else:
-            positions = range(start, len(self.order))
-        for position in positions:
-            yield self.by_id[self.order[position][1]]
-
-
 class World:
     """Read access to the fake's data for assertions, and the state the routes change.
 
@@ -99,18 +76,26 @@ class World:
         self.dataset = dataset
         self._clock = clock
         self._media_delay = media_processing_delay
-        self._media: dict[str, _MediaStore] = {}
+        self._media: dict[str, MediaStore] = {}
         self._failing: set[str] = set()
         self._hls: dict[str, HlsSession] = {}
         self._ports: dict[tuple[str, int, str], _PortState] = {}
         self._created = 0
         self._lock = threading.RLock()
+        self._listings = Listings(self._lock)
         self.storage = StorageOptions()
         """How the file host answers downloads (ranges, credentials); see :class:`StorageOptions`."""
         self.fail_new_media = False
         """True: media created from now on end their processing FAILED instead of COMPLETED."""
         self.port_boot_delay = 0.0
         """Seconds a reset port stays ENABLING after its timer before it is ENABLED again."""
+        self.before_read: Callable[[], object] = _nothing
+        """Called before the world answers a read (the churn catches up there, under :attr:`lock`)."""
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every change of the world is made under (the churn's changes too)."""
+        return self._lock
 
     # --- ids ------------------------------------------------------------------------------
 
@@ -156,35 +141,65 @@ class World:
 
     def camera_count(self, subscription_id: str) -> int:
         """Number of cameras of a subscription."""
-        return self.subscription(subscription_id).spec.cameras
+        return len(self.order(subscription_id, "cameras"))
 
-    def camera(self, subscription_id: str, index: int) -> dict[str, Any]:
-        """Camera ``index`` (in listCameras order) as the API writes it, without URLs."""
+    def camera(self, subscription_id: str, position: int) -> dict[str, Any]:
+        """The camera at ``position`` of listCameras order as the API writes it, without URLs."""
         sub = self.subscription(subscription_id)
-        if not 0 <= index < sub.spec.cameras:
-            raise IndexError(index)
+        index = self.order(subscription_id, "cameras").index_at(position)
         return self.dataset.camera(sub, index, self.now())
 
     def cameras(self, subscription_id: str) -> Iterator[dict[str, Any]]:
         """Every camera of a subscription in listCameras order (generated one by one)."""
-        for index in range(self.camera_count(subscription_id)):
-            yield self.camera(subscription_id, index)
+        sub = self.subscription(subscription_id)
+        for index in self.order(subscription_id, "cameras"):
+            yield self.dataset.camera(sub, index, self.now())
 
-    def camera_id(self, subscription_id: str, index: int) -> str:
-        """The id of camera ``index`` (cheap: no camera is built)."""
-        return self.subscription(subscription_id).camera_ids.issue(index)
+    def camera_id(self, subscription_id: str, position: int) -> str:
+        """The id of the camera at ``position`` (cheap: no camera is built)."""
+        return self._listings.id_at(self.subscription(subscription_id), "cameras", position)
+
+    # --- cameras and devices: generated, in an order insertions and deletions change ------
+
+    def order(self, subscription_id: str, kind: ListedKind) -> ItemOrder:
+        """The generation indexes of a subscription's cameras or devices, in list order."""
+        return self._listings.order(self.subscription(subscription_id), kind)
+
+    def listed(self, subscription_id: str, kind: ListedKind, page: int, size: int) -> tuple[int, list[int]]:
+        """What a listing answers now: the total, and the generation indexes on page ``page``."""
+        self.before_read()
+        return self._listings.listed(self.subscription(subscription_id), kind, page, size)
+
+    def index_of(self, subscription_id: str, kind: ListedKind, item_id: str) -> int | None:
+        """The generation index of the camera or device ``item_id`` if it is listed now, else None."""
+        self.before_read()
+        return self._listings.index_of(self.subscription(subscription_id), kind, item_id)
+
+    def ids(self, subscription_id: str, kind: ListedKind) -> list[str]:
+        """The ids of a subscription's cameras or devices, in list order, now."""
+        self.before_read()
+        return self._listings.ids(self.subscription(subscription_id), kind)
+
+    def insert(self, subscription_id: str, kind: ListedKind, position: int) -> str:
+        """A new camera or device at ``position`` (0..count) of the list; answers its id."""
+        return self._listings.insert(self.subscription(subscription_id), kind, position)
+
+    def remove(self, subscription_id: str, kind: ListedKind, position: int) -> str:
+        """Delete the camera or device at ``position``; answers its id."""
+        return self._listings.remove(self.subscription(subscription_id), kind, position)
 
     # --- media ----------------------------------------------------------------------------
 
-    def _store(self, sub: Subscription) -> _MediaStore:
+    def _store(self, sub: Subscription) -> MediaStore:
         store = self._media.get(sub.subscription_id)
         if store is None:
-            store = _MediaStore(self.dataset.generated_media(sub))
+            store = MediaStore(self.dataset.generated_media(sub))
             self._media[sub.subscription_id] = store
         return store
 
     def find_media(self, subscription_id: str, media_id: str) -> MediaRecord | None:
         """A media of the subscription with processing settled, or None."""
+        self.before_read()
         with self._lock:
             record = self._store(self.subscription(subscription_id)).by_id.get(media_id)
             if record is not None:
@@ -218,6 +233,7 @@ class World:
         limit: int | None = None,
     ) -> list[MediaRecord]:
         """Media records in search order, filtered, from ``offset``, at most ``limit``."""
+        self.before_read()
         now = self.now()
         camera = camera_id.lower() if camera_id is not None else None
         found: list[MediaRecord] = []
@@ -240,6 +256,25 @@ class World:
                 if limit is not None and len(found) >= limit:
                     break
         return found
+
+    def media_count(self, subscription_id: str) -> int:
+        """Number of media of a subscription."""
+        with self._lock:
+            return len(self._store(self.subscription(subscription_id)).order)
+
+    def media_at(self, subscription_id: str, position: int) -> MediaRecord:
+        """The media at ``position`` of newest-first order (IndexError beyond the end)."""
+        with self._lock:
+            store = self._store(self.subscription(subscription_id))
+            if not 0 <= position < len(store.order):
+                raise IndexError(position)
+            return store.at(position)
+
+    def media_position(self, subscription_id: str, media_id: str) -> int:
+        """Where a media is in newest-first order (KeyError when it does not exist)."""
+        with self._lock:
+            store = self._store(self.subscription(subscription_id))
+            return store.newest_first_position(store.by_id[media_id])
 
     def create_media(
         self,
@@ -397,16 +432,16 @@ class World:
 
     def device_count(self, subscription_id: str) -> int:
         """Number of devices of a subscription."""
-        return self.subscription(subscription_id).spec.devices
+        return len(self.order(subscription_id, "devices"))
 
-    def device_id(self, subscription_id: str, index: int) -> str:
-        """The id of device ``index``."""
-        return self.subscription(subscription_id).device_ids.issue(index)
+    def device_id(self, subscription_id: str, position: int) -> str:
+        """The id of the device at ``position``."""
+        return self._listings.id_at(self.subscription(subscription_id), "devices", position)
 
     def devices(self, subscription_id: str) -> list[dict[str, Any]]:
         """Every device with its external devices, in listExternalDevices order."""
         sub = self.subscription(subscription_id)
-        return [self.dataset.device(sub, index) for index in range(sub.spec.devices)]
+        return [self.dataset.device(sub, index) for index in self.order(subscription_id, "devices")]
 
     def peripherals(self, subscription_id: str, device_index: int) -> list[dict[str, str]]:
         """The ports of a device with their current state (resets finished by the clock)."""
@@ -451,3 +486,7 @@ class World:
                 back = self.now() + (reset_timer or 0)
                 self._ports[key] = _PortState("DISABLED", back, back + self.port_boot_delay)
         return True
+
+
+def _nothing() -> None:
+    """The default :attr:`World.before_read`."""

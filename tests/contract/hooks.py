@@ -111,7 +111,7 @@ def _use_real_ids(path: MutableMapping[str, Any] | None) -> None:
         return
     known = _supply().ids
     for name in path:
-        if name in known:
+        if name in known and path[name] not in known[name]:  # a real id (from a link) stays
             path[name] = known[name][pick % len(known[name])]
 
 

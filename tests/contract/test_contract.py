@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis.internal.conjecture import providers
+from hypothesis.internal.constants_ast import Constants
 from schemathesis.cli import schemathesis as schemathesis_cli
 
 from amnimo_async._operations import OPERATIONS
@@ -38,6 +40,11 @@ def served() -> Iterator[FakeServer]:
 def run(served: FakeServer, monkeypatch_module: pytest.MonkeyPatch) -> str:
     """The output of one whole schemathesis run (shared by the checks below)."""
     monkeypatch_module.chdir(ROOT)  # the config names the hooks as a module of this checkout
+    # Hypothesis also draws values from the literals of every local module loaded in the process,
+    # so a literal added anywhere in the package (or a test importing one more module) changed
+    # the cases; the run depends on the spec and the fake alone.
+    monkeypatch_module.setattr(providers, "_get_local_constants", Constants)
+    providers.CONSTANTS_CACHE.cache.clear()  # (what earlier hypothesis tests drew from them)
     arguments = ["--config-file", str(CONFIG), "run", str(SPEC), "--url", served.base_url, "--no-color"]
     result = CliRunner().invoke(schemathesis_cli, arguments)
     assert result.exit_code == 0, result.output

@@ -22,6 +22,24 @@ TENANT = [{"cameras": 1001, "media": 1001, "devices": 201}] * 4
 """33 requests a sweep (hierarchy, 4 x (3 + 2 + 3) pages)."""
 
 
+def busiest_window(times: list[float], rate: float) -> float:
+    """The most requests any window of the journal holds beyond what refilled during it:
+    max over i <= j of (j - i + 1) - rate * (t_j - t_i). A bucket of ``burst`` allows at most
+    ``burst`` (the fake records arrival on the clock its bucket reads, within a millisecond)."""
+    ordered = sorted(times)
+    return max(
+        (j - i + 1) - rate * (ordered[j] - ordered[i])
+        for i in range(len(ordered))
+        for j in range(i, len(ordered))
+    )
+
+
+def test_busiest_window_counts_what_a_bucket_would_refuse() -> None:
+    assert busiest_window([0.0] * 20, rate=5.0) == 20
+    assert busiest_window([0.0] * 20 + [0.1], rate=5.0) == pytest.approx(20.5)  # 21 in 0.1 s: over
+    assert busiest_window([i * 0.2 for i in range(50)], rate=5.0) == pytest.approx(1.0)
+
+
 def test_processes_sharing_one_bucket_are_never_refused(serve: Serve, redis_server: RedisServer) -> None:
     server = serve(rate=5.0, burst=20, profile=DataProfile.explicit(SMALL_TENANT))
     reports = run_together(start_workers(3, "sweep", server, redis_server.url))
@@ -32,6 +50,8 @@ def test_processes_sharing_one_bucket_are_never_refused(serve: Serve, redis_serv
         assert report["throttled"] == 0
         assert report["redis_up"]
     assert server.journal.rate_limited == 0  # the fake's own bucket (5/s, burst 20) never ran dry
+    # ... and read from the journal alone: no window of the three processes' requests breaks 5/s, burst 20.
+    assert busiest_window([entry.time for entry in server.journal.entries], rate=5.0) <= 20 + 0.01
     assert server.journal.token_calls == 1  # and one token for the three
     assert len(server.journal.entries) == 1 + 3 * 11
 
