@@ -19,7 +19,7 @@ from hypothesis.internal.constants_ast import Constants
 from schemathesis.cli import schemathesis as schemathesis_cli
 
 from amnimo_async._operations import OPERATIONS
-from amnimo_async.testing import FakeAmnimo, FakeServer
+from amnimo_async.testing import FakeAmnimo, FakeServer, ManualClock
 
 from . import hooks
 
@@ -30,7 +30,9 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[FakeServer]:
-    fake = FakeAmnimo(seed=3, rate=None, token_quota=None, media_processing_delay=0.05)
+    # The fake's time stands still: an HLS session the stateful phase starts is still live when
+    # its update comes, however slow the machine (on the wall clock a loaded machine saw 404s).
+    fake = FakeAmnimo(seed=3, rate=None, token_quota=None, media_processing_delay=0.05, clock=ManualClock())
     hooks.supply(hooks.Supply.of(fake))
     with fake.serve() as server:
         yield server

@@ -7,15 +7,9 @@ ids of the tenant under the names the docs announce (docs/index.md, "About the e
 and ``REDIS_URL`` (a real ``redis-server`` started for the block that uses it). Each block runs
 in a fresh fake and its own working directory, as ``__main__``.
 
-Markers in the fence's info string (``{.python .marker}``):
-
-- ``.pytest``: the block is a test module of the user's own; it runs under pytest (with this
-  package's plugin) and must pass.
-- ``.pending-wire`` / ``.pending-walks``: the block uses API that the branch of that name adds
-  (the flows on the namespaces, ``redis_url=``; the exact walks, ``since=``, ``watch``). Until it
-  is merged the block must fail for that reason alone: an ``AttributeError``, a ``TypeError``, or
-  an ``ImportError`` for a module the branch adds (strict xfail). Once it runs, the marker has to
-  go, so no example stays switched off.
+The README's example runs the same way. A marker in the fence's info string
+(``{.python .pytest}``) makes the block a test module of the user's own: it runs under pytest
+(with this package's plugin) and must pass. No other marker is allowed: no example is switched off.
 """
 
 from __future__ import annotations
@@ -36,13 +30,12 @@ from ._markdown import CodeBlock, code_blocks
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
-PENDING = {"pending-wire": "wire", "pending-walks": "walks"}
-KNOWN_MARKERS = {"pytest", *PENDING}
+KNOWN_MARKERS = {"pytest"}
 
 
 def python_blocks() -> list[CodeBlock]:
     blocks = []
-    for path in sorted(DOCS.rglob("*.md")):
+    for path in [REPO / "README.md", *sorted(DOCS.rglob("*.md"))]:
         blocks += [
             block
             for block in code_blocks(path.relative_to(REPO), path.read_text(encoding="utf-8"))
@@ -52,18 +45,6 @@ def python_blocks() -> list[CodeBlock]:
 
 
 BLOCKS = python_blocks()
-
-
-def _param(block: CodeBlock) -> Any:
-    pending = sorted(block.markers & PENDING.keys())
-    if not pending:
-        return pytest.param(block, id=block.name)
-    waiting = pytest.mark.xfail(
-        raises=(AttributeError, TypeError, ImportError),
-        strict=True,
-        reason=f"needs the API of branch {PENDING[pending[0]]!r}: remove .{pending[0]} once merged",
-    )
-    return pytest.param(block, id=block.name, marks=[waiting])
 
 
 @pytest.fixture
@@ -128,11 +109,11 @@ def test_the_docs_have_examples() -> None:
     """The collection sees the guides' examples (a parser that found none would pass anything)."""
     pages = {block.path.name for block in BLOCKS}
     assert len(BLOCKS) >= 20
-    assert {"quickstart.md", "async.md", "sync.md", "testing.md", "errors.md"} <= pages
+    assert {"README.md", "quickstart.md", "async.md", "sync.md", "testing.md", "errors.md"} <= pages
     assert any("pytest" in block.markers for block in BLOCKS)
 
 
-@pytest.mark.parametrize("block", [_param(block) for block in BLOCKS])
+@pytest.mark.parametrize("block", [pytest.param(block, id=block.name) for block in BLOCKS])
 def test_example(block: CodeBlock, tenant: dict[str, Any], tmp_path: Path) -> None:
     unknown = block.markers - KNOWN_MARKERS
     assert not unknown, f"{block.name}: unknown markers {sorted(unknown)} (known: {sorted(KNOWN_MARKERS)})"
