@@ -35,8 +35,7 @@ from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from amnimo_async import PortAction, ValidationError
 
 from ..test_spec import REGISTRY, SPEC_URI, VENDOR_SAMPLES
-from ..unit.conftest import BASE_URL, client_on, token_grant
-from ..unit.test_spec_modules import (
+from ..unit._spec_operations import (
     FIXED_BY_SDK,
     MODULES,
     OPERATIONS,
@@ -49,6 +48,7 @@ from ..unit.test_spec_modules import (
     spec_params,
     success_answer,
 )
+from ..unit.conftest import BASE_URL, client_on, token_grant
 
 EXAMPLES = 120
 UTC = timezone.utc
