@@ -34,7 +34,7 @@ from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
 from amnimo_async import PortAction, ValidationError
 
-from ..test_spec import REGISTRY, SPEC_URI, VENDOR_SAMPLES
+from ..spec._document import REGISTRY, SPEC_URI, VENDOR_SAMPLES
 from ..unit._spec_operations import (
     FIXED_BY_SDK,
     MODULES,
