@@ -140,7 +140,7 @@ def contract(session: nox.Session) -> None:
     """The contract test alone: schemathesis against the fake (also part of ``tests``)."""
     session.install("-e", ".[dev]")
     session.run("python", "-m", "amnimo_async._codegen", "--check")
-    session.run("pytest", "tests/contract", "tests/test_spec.py", *session.posargs)
+    session.run("pytest", "tests/contract", "tests/spec", *session.posargs)
 
 
 @nox.session

@@ -154,3 +154,8 @@ def check(condition: bool, what: str) -> None:
     """A sanity check that survives ``python -O`` (the contenders must do the same work)."""
     if not condition:
         raise RuntimeError(f"benchmark setup is wrong: expected {what}")
+
+
+def verdict(label: str, ok: bool, detail: str) -> str:
+    """A target's line in a report: ``- ✓ label: detail``, ``✗`` when it is missed."""
+    return f"- {'✓' if ok else '✗'} {label}: {detail}"

@@ -44,8 +44,8 @@ from amnimo_async.redis import RedisRateLimiter
 from amnimo_async.testing import DataProfile, FakeAmnimo, FakeServer, SubscriptionSpec
 from amnimo_async.testing._redis_server import RedisServer
 
+from ._sweep_contenders import REPO, Latency, _child_env, _last_json, minimal_requests
 from ._util import COMMAND, environment, interleave_async, median, spread, table
-from .sweep import REPO, Latency, _child_env, _last_json, minimal_requests
 
 SEED = 13
 RATE = 5.0

@@ -35,8 +35,8 @@ from amnimo_async._request import MalformedBodyError
 from amnimo_async.api.accounts import get_hierarchy
 from amnimo_async.api.auth import issue_token
 
+from ..unit._spec_operations import OPERATIONS, SPEC, VALID_ARGS, endpoint_of, resolve, success_answer
 from ..unit.conftest import BASE_URL, CAMERA, SUB, client_on, token_grant
-from ..unit.test_spec_modules import OPERATIONS, SPEC, VALID_ARGS, endpoint_of, resolve, success_answer
 
 SNIPPET = 120  # bytes of the body an error quotes
 TRIES = 3  # the first try and max_retries=2

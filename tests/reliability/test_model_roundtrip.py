@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from amnimo_async import Account, ErrorDetail
 from amnimo_async._converter import structure, unstructure
 
-from ..unit.test_spec_modules import ANSWER_MODELS, OPERATIONS, answer_key, resolve, success_answer
+from ..unit._spec_operations import ANSWER_MODELS, OPERATIONS, answer_key, resolve, success_answer
 
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
