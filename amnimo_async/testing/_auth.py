@@ -151,8 +151,7 @@ class AuthRegistry:
 
     def token_count(self) -> int:
         """Number of tokens issued (expired ones included)."""
-        with self._lock:
-            return len(self._tokens)
+        return len(self.issued_tokens())
 
 
 def monotonic_clock() -> float:
