@@ -105,6 +105,10 @@ class Endpoint(Generic[P, T]):
         """``asyncio_detailed``, ``asyncio``, ``sync_detailed`` and ``sync``, for a module to export."""
         return self.asyncio_detailed, self.asyncio, self.sync_detailed, self.sync
 
+    async def send(self, client: ClientLike, request: Request) -> T:
+        """Send a request :meth:`build` made earlier (checked before a flow starts) and parse it."""
+        return (await client.transport.send(request, self.parse)).parsed
+
     @property
     def signature(self) -> inspect.Signature:
         """The arguments of the operation (those of ``_get_kwargs``)."""

@@ -21,40 +21,45 @@ def status_text(status: object) -> str:
     return str(getattr(status, "value", status))
 
 
-class MediaFailedError(AmnimoError):
-    """The media ended in a FAILED status: it will never have a file. ``media`` is its last state."""
+class _MediaStateError(AmnimoError):
+    """An error about one media: ``media`` is its last state, ``media_id`` its id and ``status``
+    its status as the API wrote it."""
 
-    def __init__(self, media: Media) -> None:
+    def __init__(self, media: Media, message: str) -> None:
         self.media = media
         self.media_id = media.id
         self.status = status_text(media.status)
-        super().__init__(f"media {media.id} failed (status {self.status})")
+        super().__init__(message)
 
 
-class MediaTimeoutError(AmnimoError, TimeoutError):
+class MediaFailedError(_MediaStateError):
+    """The media ended in a FAILED status: it will never have a file. ``media`` is its last state."""
+
+    def __init__(self, media: Media) -> None:
+        super().__init__(media, f"media {media.id} failed (status {status_text(media.status)})")
+
+
+class MediaTimeoutError(_MediaStateError, TimeoutError):
     """The media was not COMPLETED within the time allowed. ``media`` is its last state; waiting
     again (``media.wait``) picks up where this left off, nothing is created twice."""
 
     def __init__(self, media: Media, *, waited: float, polls: int) -> None:
-        self.media = media
-        self.media_id = media.id
-        self.status = status_text(media.status)
         self.waited = waited
         self.polls = polls
         super().__init__(
-            f"media {media.id} still {self.status} after {waited:.0f} s ({polls} polls); "
-            "wait again or raise the timeout"
+            media,
+            f"media {media.id} still {status_text(media.status)} after {waited:.0f} s ({polls} polls); "
+            "wait again or raise the timeout",
         )
 
 
-class MediaNotReadyError(AmnimoError):
+class MediaNotReadyError(_MediaStateError):
     """The media has no file to download yet (still PROCESSING): wait for it first."""
 
     def __init__(self, media: Media) -> None:
-        self.media = media
-        self.media_id = media.id
-        self.status = status_text(media.status)
-        super().__init__(f"media {media.id} has no file yet (status {self.status}); wait for it first")
+        super().__init__(
+            media, f"media {media.id} has no file yet (status {status_text(media.status)}); wait for it first"
+        )
 
 
 class DownloadSizeMismatchError(AmnimoError):
@@ -70,7 +75,7 @@ class DownloadSizeMismatchError(AmnimoError):
         )
 
 
-class ExportError(AmnimoError):
+class ExportError(_MediaStateError):
     """The media was created (``media``) but waiting for it or downloading it failed.
 
     ``stage`` is ``"wait"`` or ``"download"``; ``__cause__`` is the error that stopped it. The
@@ -79,10 +84,8 @@ class ExportError(AmnimoError):
     """
 
     def __init__(self, media: Media, stage: str, cause: BaseException) -> None:
-        self.media = media
-        self.media_id = media.id
         self.stage = stage
-        super().__init__(f"media {media.id} was created, but the {stage} failed: {cause}")
+        super().__init__(media, f"media {media.id} was created, but the {stage} failed: {cause}")
 
 
 class LiveSessionEndedError(AmnimoError):

@@ -111,14 +111,13 @@ class LiveSession:
         keep_alive_period: int,
         retry: int,
     ) -> None:
-        start_hls.endpoint.build(
+        # Checked now, sent on entering the block.
+        self._start = start_hls.endpoint.build(
             subscription_id, camera_id, dt=dt, retry=retry, keep_alive_period=keep_alive_period
         )
         self._client = client
         self._subscription_id = subscription_id
         self._camera_id = camera_id
-        self._dt = dt
-        self._retry = retry
         self.keep_alive_period = keep_alive_period
         self._clock = client.transport.monotonic
         self._sleep = client.transport.sleep
@@ -179,14 +178,7 @@ class LiveSession:
         if self._hls is not None or self._closing is not None:
             raise RuntimeError("a LiveSession runs once: call live() again for another session")
         sent = self._clock()
-        self._hls = await start_hls.asyncio(
-            self._client,
-            self._subscription_id,
-            self._camera_id,
-            dt=self._dt,
-            retry=self._retry,
-            keep_alive_period=self.keep_alive_period,
-        )
+        self._hls = await start_hls.endpoint.send(self._client, self._start)
         self._confirmed_at = sent
         self._dated = (sent, datetime.now(timezone.utc))
         self._keeper = asyncio.create_task(

@@ -61,20 +61,12 @@ async def export_media(
         )
         print(export.path, export.media.id)
     """
-    create_media.endpoint.build(
+    request = create_media.endpoint.build(
         subscription_id, camera_id, category=category, start_time=start_time, end_time=end_time, name=name
     )
     destination = checked_destination(to)
     timeout = positive_seconds("timeout", timeout, optional=True)
-    created = await create_media.asyncio(
-        client,
-        subscription_id,
-        camera_id,
-        category=category,
-        start_time=start_time,
-        end_time=end_time,
-        name=name,
-    )
+    created = await create_media.endpoint.send(client, request)
     # From here the media exists: a failure says which one (cancellation is no failure: not wrapped).
     try:
         media = await wait_for_media(client, subscription_id, created.id, timeout=timeout)

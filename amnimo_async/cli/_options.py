@@ -27,6 +27,7 @@ __all__ = [
     "optional_time",
     "parse_time",
     "time_option",
+    "time_window",
 ]
 
 
@@ -84,6 +85,11 @@ def time_option(ctx: typer.Context, argument: str, value: str) -> datetime:
 def optional_time(ctx: typer.Context, argument: str, value: str | None) -> datetime | None:
     """An optional time option."""
     return None if value is None else time_option(ctx, argument, value)
+
+
+def time_window(ctx: typer.Context, start: str, end: str) -> tuple[datetime, datetime]:
+    """The ``--start`` and ``--end`` options of a command over a span of time."""
+    return time_option(ctx, "start", start), time_option(ctx, "end", end)
 
 
 def comma_list(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from ._options import (
     ShowFormat,
     ShowOption,
     optional_time,
-    time_option,
+    time_window,
 )
 from ._output import emit, show
 from ._runtime import call
@@ -31,6 +31,10 @@ app = typer.Typer(
 )
 
 COLUMNS = ("id", "displayName", "status", "recordingStatus", "pid", "deviceVersion")
+
+# history and gaps look at the same window by default: the last day, up to now.
+WindowStart = Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-1d'.")]
+WindowEnd = Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-1h'.")]
 
 
 @app.command("list")
@@ -87,12 +91,12 @@ def history(
     ctx: typer.Context,
     subscription_id: str,
     camera_id: str,
-    start: Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-1d'.")] = "-1d",
-    end: Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-1h'.")] = "now",
+    start: WindowStart = "-1d",
+    end: WindowEnd = "now",
     fmt: FormatOption = Format.table,
 ) -> None:
     """Cloud-recording spans of a camera."""
-    start_time, end_time = time_option(ctx, "start", start), time_option(ctx, "end", end)
+    start_time, end_time = time_window(ctx, start, end)
     spans = call(
         ctx,
         lambda amnimo: amnimo.cameras.history(
@@ -111,15 +115,15 @@ def gaps(
     ctx: typer.Context,
     subscription_id: str,
     camera_id: str,
-    start: Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-1d'.")] = "-1d",
-    end: Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-1h'.")] = "now",
+    start: WindowStart = "-1d",
+    end: WindowEnd = "now",
     width: Annotated[int, typer.Option(min=10, max=400, help="Characters of the timeline.")] = 60,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
     """Stretches without cloud recording: a one-line timeline (█ recorded, ▒ partly, · missing),
     then the table of gaps."""
-    start_time, end_time = time_option(ctx, "start", start), time_option(ctx, "end", end)
+    start_time, end_time = time_window(ctx, start, end)
     found = call(
         ctx,
         lambda amnimo: amnimo.cameras.recording_gaps(

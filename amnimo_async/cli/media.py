@@ -38,6 +38,11 @@ app = typer.Typer(
 
 COLUMNS = ("id", "cameraId", "category", "type", "status", "name", "startTime", "endTime", "size")
 
+# create and export describe the media the same way (with their own defaults).
+CategoryOption = Annotated[str, typer.Option(help="CLIP or SNAPSHOT.")]
+StartOption = Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-10m'.")]
+NameOption = Annotated[str | None, typer.Option(help="Name (1..64 characters).")]
+
 
 @app.command("search")
 def search(
@@ -108,10 +113,10 @@ def create(
     ctx: typer.Context,
     subscription_id: str,
     camera_id: str,
-    category: Annotated[str, typer.Option(help="CLIP or SNAPSHOT.")] = "SNAPSHOT",
-    start: Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-10m'.")] = "-1m",
+    category: CategoryOption = "SNAPSHOT",
+    start: StartOption = "-1m",
     end: Annotated[str | None, typer.Option(help="End of a CLIP.")] = None,
-    name: Annotated[str | None, typer.Option(help="Name (1..64 characters).")] = None,
+    name: NameOption = None,
     fmt: ShowOption = ShowFormat.table,
 ) -> None:
     """Cut a clip or take a snapshot (it starts PROCESSING)."""
@@ -173,10 +178,10 @@ def export(
     ctx: typer.Context,
     subscription_id: str,
     camera_id: str,
-    category: Annotated[str, typer.Option(help="CLIP or SNAPSHOT.")] = "CLIP",
-    start: Annotated[str, typer.Option(help="ISO time, 'now' or e.g. '-10m'.")] = "-2m",
+    category: CategoryOption = "CLIP",
+    start: StartOption = "-2m",
     end: Annotated[str | None, typer.Option(help="End of a CLIP [start + 1 minute].")] = None,
-    name: Annotated[str | None, typer.Option(help="Name (1..64 characters).")] = None,
+    name: NameOption = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="File, or folder for MEDIA_ID.mp4/.jpg.")
     ] = Path("."),

@@ -37,26 +37,18 @@ class _Token:
     expires_at: float
 
 
+@attrs.define(kw_only=True, eq=False)
 class AuthRegistry:
     """Issues and checks credentials and bearer tokens; every client sees the same account."""
 
-    def __init__(
-        self,
-        *,
-        seed: int,
-        clock: Clock,
-        bucket_factory: Callable[[], TokenBucket | None],
-        token_lifetime: float,
-        token_quota: int | None,
-    ) -> None:
-        self._seed = seed
-        self._clock = clock
-        self._bucket_factory = bucket_factory
-        self.token_lifetime = token_lifetime
-        self.token_quota = token_quota
-        self.clients: dict[str, ClientAccount] = {}
-        self._tokens: dict[str, _Token] = {}
-        self._lock = threading.Lock()
+    _seed: int
+    _clock: Clock
+    _bucket_factory: Callable[[], TokenBucket | None]
+    token_lifetime: float
+    token_quota: int | None
+    clients: dict[str, ClientAccount] = attrs.field(init=False, factory=dict)
+    _tokens: dict[str, _Token] = attrs.field(init=False, factory=dict)
+    _lock: threading.Lock = attrs.field(init=False, factory=threading.Lock)
 
     def add_client(self, client_id: str | None = None, secret_key: str | None = None) -> ClientAccount:
         """Register a client ID (derived from the seed unless given) with its own bucket."""
@@ -159,8 +151,7 @@ class AuthRegistry:
 
     def token_count(self) -> int:
         """Number of tokens issued (expired ones included)."""
-        with self._lock:
-            return len(self._tokens)
+        return len(self.issued_tokens())
 
 
 def monotonic_clock() -> float:

@@ -60,8 +60,7 @@ class Journal:
             return list(self._entries)
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
+        return len(self.entries)
 
     def count(
         self,

@@ -45,29 +45,18 @@ def _with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[
     return [*kept, (b"content-length", str(length).encode())]
 
 
+@attrs.define(eq=False)
 class FaultMiddleware:
     """Wraps the API: resolves the route, journals the call, and applies the armed faults."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        journal: Journal,
-        faults: FaultSet,
-        resolve: Callable[[Scope], str | None],
-        identify: Callable[[Scope], str | None],
-        clock: Clock,
-        registry: ConnectionRegistry,
-        throttle_headers: Callable[[str | None], Mapping[str, str]],
-    ) -> None:
-        self.app = app
-        self.journal = journal
-        self.faults = faults
-        self.resolve = resolve
-        self.identify = identify
-        self.clock = clock
-        self.registry = registry
-        self.throttle_headers = throttle_headers
+    app: ASGIApp
+    journal: Journal = attrs.field(kw_only=True)
+    faults: FaultSet = attrs.field(kw_only=True)
+    resolve: Callable[[Scope], str | None] = attrs.field(kw_only=True)
+    identify: Callable[[Scope], str | None] = attrs.field(kw_only=True)
+    clock: Clock = attrs.field(kw_only=True)
+    registry: ConnectionRegistry = attrs.field(kw_only=True)
+    throttle_headers: Callable[[str | None], Mapping[str, str]] = attrs.field(kw_only=True)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
