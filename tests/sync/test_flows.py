@@ -167,7 +167,11 @@ def test_a_session_that_ends_by_itself_raises_in_the_callers_thread(
     assert ended.value.request_id == session.request_id
     assert isinstance(ended.value.reason, NotFoundError)
     journal = server.journal
-    assert journal.count(route="updateHls") == journal.count(route="updateHls", status=404) == 1
+    # On virtual time the keep-alive loop may renew the session before this thread drops it (how
+    # often depends on the threads' pace); after the drop, one update is refused and none follows.
+    updates = [entry.status for entry in journal.entries if entry.route == "updateHls"]
+    assert updates[-1] == 404
+    assert updates[:-1] == [200] * (len(updates) - 1)
     assert journal.count(route="stopHls") == 0  # nothing to stop: the server had dropped it
 
 
