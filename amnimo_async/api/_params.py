@@ -35,19 +35,50 @@ from .._spec import Parameter, Schema, SpecOperation
 MAX_ID_LENGTH = 256
 
 
+@attrs.frozen
+class _Plan:
+    """What ``build_request`` needs to know of an operation, worked out once per operation."""
+
+    parameters: tuple[tuple[tuple[str, ...], Parameter], ...]  # every leaf, with its wire path
+    expected: frozenset[str]  # the Python names of the arguments
+    by_wire: Mapping[str, Parameter]
+    exclusive: tuple[Parameter, ...]  # those with x-exclusive-with
+    crossed: tuple[Parameter, ...]  # those with x-not-before or x-present-when
+
+
+_PLANS: dict[int, tuple[SpecOperation, _Plan]] = {}
+
+
+def _plan(operation: SpecOperation) -> _Plan:
+    # Keyed by identity (the operations are module constants), holding the operation so that the
+    # id cannot be reused: hashing a frozen operation field by field would cost more than it saves.
+    entry = _PLANS.get(id(operation))
+    if entry is not None and entry[0] is operation:
+        return entry[1]
+    parameters = tuple(operation.arguments())
+    leaves = [p for _, p in parameters if p.schema.kind != "const"]
+    plan = _Plan(
+        parameters=parameters,
+        expected=frozenset(p.python for p in leaves),
+        by_wire={p.name: p for p in leaves},
+        exclusive=tuple(p for p in leaves if p.exclusive_with),
+        crossed=tuple(p for p in leaves if p.not_before is not None or p.present_when is not None),
+    )
+    _PLANS[id(operation)] = (operation, plan)
+    return plan
+
+
 def build_request(operation: SpecOperation, /, **arguments: object) -> Request:
     """The request for ``operation``, its arguments (exactly the operation's, by Python name)
     checked first; ``None`` leaves an optional parameter out."""
-    leaves = [(path, p) for path, p in operation.arguments() if p.schema.kind != "const"]
-    expected = {p.python for _, p in leaves}
-    if set(arguments) != expected:  # a module out of step with the table: a bug, not bad input
-        raise TypeError(f"{operation.operation_id} takes {sorted(expected)}, got {sorted(arguments)}")
-    by_wire = {p.name: p for _, p in leaves}
-    left_out = _exclusions(leaves, arguments, by_wire)
+    plan = _plan(operation)
+    if arguments.keys() != plan.expected:  # a module out of step with the table: a bug, not bad input
+        raise TypeError(f"{operation.operation_id} takes {sorted(plan.expected)}, got {sorted(arguments)}")
+    left_out = _exclusions(plan.exclusive, arguments, plan.by_wire)
     path_params: dict[str, str] = {}
     query: dict[str, object] = {}
     body: dict[str, Any] = {}
-    for wire_path, parameter in operation.arguments():
+    for wire_path, parameter in plan.parameters:
         if parameter.schema.kind == "const":
             value: object = parameter.schema.choices[0]
         elif parameter.name in left_out or (arguments[parameter.python] is None and _omissible(parameter)):
@@ -63,8 +94,8 @@ def build_request(operation: SpecOperation, /, **arguments: object) -> Request:
             for part in wire_path[:-1]:
                 node = node.setdefault(part, {})
             node[wire_path[-1]] = value
-    for _, parameter in leaves:
-        _cross_check(parameter, arguments, by_wire)
+    for parameter in plan.crossed:
+        _cross_check(parameter, arguments, plan.by_wire)
     if operation.body == "form":
         return operation.request(path_params, query=query, form=body)
     return operation.request(path_params, query=query, json=body if operation.body else None)
@@ -77,15 +108,13 @@ def _omissible(parameter: Parameter) -> bool:
 
 
 def _exclusions(
-    leaves: list[tuple[tuple[str, ...], Parameter]],
-    arguments: Mapping[str, object],
-    by_wire: Mapping[str, Parameter],
+    exclusive: tuple[Parameter, ...], arguments: Mapping[str, object], by_wire: Mapping[str, Parameter]
 ) -> set[str]:
     """The wire names left out because an ``x-exclusive-with`` parameter is given; those must
     be at their defaults (a caller who also asked for a page would not get it)."""
     left_out: set[str] = set()
-    for _, parameter in leaves:
-        if not parameter.exclusive_with or arguments[parameter.python] is None:
+    for parameter in exclusive:
+        if arguments[parameter.python] is None:
             continue
         others = [by_wire[name] for name in parameter.exclusive_with]
         if any(arguments[other.python] != other.schema.default for other in others):
