@@ -12,14 +12,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from amnimo_async import AsyncAmnimo, Media
 from amnimo_async._ratelimit import Limiter
 from amnimo_async.testing import FakeServer, ManualClock
 from amnimo_async.testing._data import file_chunks
 
-from ..integration.conftest import clock, connect, create_clip, serve
+from ..integration.conftest import Connect, clock, connect, create_clip, serve
 
 __all__ = ["clock", "connect", "serve"]
 
@@ -64,6 +64,23 @@ class VirtualTime:
         self.sleeps.append(seconds)
         self.clock.advance(seconds + self.oversleep)
         await asyncio.sleep(0)
+
+
+def on_virtual_time(
+    connect: Connect,
+    server: FakeServer,
+    clock: ManualClock,
+    *,
+    budget: int | None = None,
+    oversleep: float = 0.0,
+    **options: Any,
+) -> tuple[AsyncAmnimo, VirtualTime]:
+    """A client of ``server`` (``connect``'s ``options``) whose flows and retries wait on a
+    :class:`VirtualTime` of ``clock`` (``budget`` and ``oversleep`` as there), and that time."""
+    amnimo = connect(server, **options)
+    time = VirtualTime(clock, budget=budget, oversleep=oversleep)
+    time.install(amnimo)
+    return amnimo, time
 
 
 class CountingLimiter:

@@ -11,7 +11,7 @@ from amnimo_async import LiveSessionEndedError, NotFoundError, RetryPolicy, Serv
 from amnimo_async.testing import FakeServer, Fault, ManualClock
 
 from ..integration.conftest import FAST_RETRY, Connect, Serve, settled
-from .conftest import VirtualTime, guarded
+from .conftest import guarded, on_virtual_time
 
 PERIOD = 60
 
@@ -23,10 +23,8 @@ def camera_of(server: FakeServer) -> tuple[str, str]:
 
 async def test_kept_alive_across_several_periods(serve: Serve, connect: Connect, clock: ManualClock) -> None:
     server = serve()
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock, budget=6)
     sub, camera = camera_of(server)
-    time = VirtualTime(clock, budget=6)
-    time.install(amnimo)
     started = clock()
 
     async with amnimo.streams.live(sub, camera, keep_alive_period=PERIOD) as session:
@@ -56,10 +54,9 @@ async def test_stopped_exactly_once_on_leaving(
     serve: Serve, connect: Connect, clock: ManualClock, leaving: str
 ) -> None:
     server = serve()
-    amnimo = connect(server)
+    # The keep-alive waits for ever: only the block matters.
+    amnimo, _ = on_virtual_time(connect, server, clock, budget=0)
     sub, camera = camera_of(server)
-    time = VirtualTime(clock, budget=0)  # the keep-alive waits for ever: only the block matters
-    time.install(amnimo)
     entered = asyncio.Event()
 
     async def watch() -> None:
@@ -90,11 +87,10 @@ async def test_a_second_cancellation_does_not_interrupt_the_stop(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve()
-    amnimo = connect(server)
+    amnimo, _ = on_virtual_time(connect, server, clock, budget=0)
     sub, camera = camera_of(server)
     server.faults.add(Fault(route="stopHls", kind="latency", latency=0.3))  # a stop still on its way
     entered = asyncio.Event()
-    VirtualTime(clock, budget=0).install(amnimo)
     session = amnimo.streams.live(sub, camera)
 
     async def watch() -> None:
@@ -124,10 +120,8 @@ async def test_a_second_cancellation_does_not_interrupt_the_stop(
 
 async def test_refused_update_ends_the_session(serve: Serve, connect: Connect, clock: ManualClock) -> None:
     server = serve()
-    amnimo = connect(server)
+    amnimo, _ = on_virtual_time(connect, server, clock)
     sub, camera = camera_of(server)
-    time = VirtualTime(clock)
-    time.install(amnimo)
 
     session = amnimo.streams.live(sub, camera)
     waited: list[LiveSessionEndedError] = []
@@ -161,10 +155,9 @@ async def test_session_dies_when_the_update_comes_too_late(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve()
-    amnimo = connect(server)
+    # The process wakes a whole period late.
+    amnimo, time = on_virtual_time(connect, server, clock, oversleep=PERIOD)
     sub, camera = camera_of(server)
-    time = VirtualTime(clock, oversleep=PERIOD)  # the process wakes a whole period late
-    time.install(amnimo)
     session = amnimo.streams.live(sub, camera, keep_alive_period=PERIOD)
 
     async def watch() -> None:
@@ -187,13 +180,11 @@ async def test_transient_faults_are_retried_within_the_period(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve()
-    amnimo = connect(server)
+    # Three of the flow's pauses, and the backoffs between the attempts of the failing call.
+    amnimo, time = on_virtual_time(connect, server, clock, budget=3 + FAST_RETRY.max_retries)
     sub, camera = camera_of(server)
     attempts_per_call = FAST_RETRY.max_retries + 1
     server.faults.add(Fault(route="updateHls", kind="status", status=503, times=attempts_per_call))
-    # Three of the flow's pauses, and the backoffs between the attempts of the failing call.
-    time = VirtualTime(clock, budget=3 + FAST_RETRY.max_retries)
-    time.install(amnimo)
 
     async with amnimo.streams.live(sub, camera, keep_alive_period=PERIOD) as session:
         await guarded(time.parked.wait())
@@ -217,12 +208,10 @@ async def test_faults_lasting_the_whole_period_end_the_session(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve()
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     amnimo.transport.retry = RetryPolicy(max_retries=0, backoff_base=8.0, backoff_cap=8.0)
     sub, camera = camera_of(server)
     server.faults.add(Fault(route="updateHls", kind="status", status=503))
-    time = VirtualTime(clock)
-    time.install(amnimo)
     session = amnimo.streams.live(sub, camera, keep_alive_period=PERIOD)
     updates: list[int] = []
 
@@ -258,9 +247,8 @@ async def test_arguments_are_checked_before_anything_is_sent(serve: Serve, conne
 
 async def test_a_session_runs_once(serve: Serve, connect: Connect, clock: ManualClock) -> None:
     server = serve()
-    amnimo = connect(server)
+    amnimo, _ = on_virtual_time(connect, server, clock, budget=0)
     sub, camera = camera_of(server)
-    VirtualTime(clock, budget=0).install(amnimo)
     session = amnimo.streams.live(sub, camera)
     with pytest.raises(RuntimeError, match="not started"):
         session.request_id  # noqa: B018
@@ -276,9 +264,8 @@ async def test_stopped_says_whether_the_stop_went_through(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve()
-    amnimo = connect(server, max_retries=0)
+    amnimo, _ = on_virtual_time(connect, server, clock, budget=0, max_retries=0)
     sub, camera = camera_of(server)
-    VirtualTime(clock, budget=0).install(amnimo)
 
     session = amnimo.streams.live(sub, camera)
     async with session:
@@ -299,9 +286,8 @@ async def test_a_session_dropped_by_the_server_counts_as_stopped(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve()
-    amnimo = connect(server)
+    amnimo, _ = on_virtual_time(connect, server, clock)
     sub, camera = camera_of(server)
-    VirtualTime(clock).install(amnimo)
     session = amnimo.streams.live(sub, camera)
 
     async def watch() -> None:

@@ -8,16 +8,14 @@ from amnimo_async import MediaFailedError, MediaStatus, MediaTimeoutError, NotFo
 from amnimo_async.testing import ManualClock
 
 from ..integration.conftest import Connect, Serve, create_clip
-from .conftest import VirtualTime
+from .conftest import VirtualTime, on_virtual_time
 
 
 async def test_polls_back_off_until_completed(serve: Serve, connect: Connect, clock: ManualClock) -> None:
     server = serve(media_processing_delay=30.0)
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     sub = server.subscription_ids[0]
     created = await create_clip(amnimo, server, clock)
-    time = VirtualTime(clock)
-    time.install(amnimo)
 
     media = await amnimo.media.wait(sub, created.id)
 
@@ -36,10 +34,8 @@ async def test_a_long_clip_costs_a_poll_every_ten_seconds(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve(media_processing_delay=300.0)
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     created = await create_clip(amnimo, server, clock)
-    time = VirtualTime(clock)
-    time.install(amnimo)
 
     await amnimo.media.wait(server.subscription_ids[0], created.id)
 
@@ -53,10 +49,8 @@ async def test_timeout_names_the_media_and_its_status(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve(media_processing_delay=1000.0)
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     created = await create_clip(amnimo, server, clock)
-    time = VirtualTime(clock)
-    time.install(amnimo)
 
     with pytest.raises(MediaTimeoutError) as info:
         await amnimo.media.wait(server.subscription_ids[0], created.id, timeout=30)
@@ -92,10 +86,8 @@ async def test_media_failing_at_the_end_of_processing(
 ) -> None:
     server = serve(media_processing_delay=5.0)
     server.world.fail_new_media = True
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     created = await create_clip(amnimo, server, clock)
-    time = VirtualTime(clock)
-    time.install(amnimo)
 
     with pytest.raises(MediaFailedError):
         await amnimo.media.wait(server.subscription_ids[0], created.id)

@@ -8,7 +8,7 @@ from amnimo_async import ActivationStatus, NotFoundError, PortResetTimeoutError,
 from amnimo_async.testing import FakeServer, ManualClock
 
 from ..integration.conftest import Connect, Serve
-from .conftest import VirtualTime
+from .conftest import on_virtual_time
 
 
 def device_of(server: FakeServer) -> tuple[str, str]:
@@ -45,10 +45,8 @@ async def test_waiting_polls_from_the_end_of_the_timer(
 ) -> None:
     server = serve()
     server.world.port_boot_delay = 5.0  # ENABLING for 5 s after the timer
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     sub, device = device_of(server)
-    time = VirtualTime(clock)
-    time.install(amnimo)
 
     port = await amnimo.devices.reset_port(sub, device, "POE2", seconds=10, wait=True)
 
@@ -64,10 +62,8 @@ async def test_a_port_that_is_back_at_the_end_of_its_timer_costs_one_poll(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     server = serve()
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     sub, device = device_of(server)
-    time = VirtualTime(clock)
-    time.install(amnimo)
 
     port = await amnimo.devices.reset_port(sub, device, "POE0", seconds=30, wait=True)
 
@@ -82,10 +78,8 @@ async def test_a_port_that_does_not_come_back_times_out(
 ) -> None:
     server = serve()
     server.world.port_boot_delay = 1000.0
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     sub, device = device_of(server)
-    time = VirtualTime(clock)
-    time.install(amnimo)
 
     with pytest.raises(PortResetTimeoutError) as info:
         await amnimo.devices.reset_port(sub, device, "POE3", seconds=10, wait=True, timeout=60)
@@ -105,10 +99,8 @@ async def test_default_bound_is_the_timer_plus_two_minutes(
 ) -> None:
     server = serve()
     server.world.port_boot_delay = 1000.0
-    amnimo = connect(server)
+    amnimo, time = on_virtual_time(connect, server, clock)
     sub, device = device_of(server)
-    time = VirtualTime(clock)
-    time.install(amnimo)
     with pytest.raises(PortResetTimeoutError):
         await amnimo.devices.reset_port(sub, device, "POE3", seconds=10, wait=True)
     assert sum(time.sleeps) == 130
