@@ -7,7 +7,7 @@ handed out while items are only added (anywhere, pages answered in any order) or
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import pytest
 
@@ -46,6 +46,24 @@ def one_subscription(serve: Serve, kind: Kind, count: int) -> FakeServer:
     return serve(profile=DataProfile.explicit([counts]))
 
 
+class Churning(NamedTuple):
+    server: FakeServer
+    sub: str
+    before: list[str]
+    mark: int
+
+
+def under_churn(serve: Serve, kind: Kind, count: int, *steps: ChurnStep) -> Churning:
+    """One subscription of ``count`` items of ``kind`` (their ids ``before``) with ``steps`` armed,
+    and the churn's ``mark`` from then on."""
+    server = one_subscription(serve, kind, count)
+    sub = server.subscription_ids[0]
+    before = server.world.ids(sub, kind)
+    churn = churn_of(server).churn
+    churn.add(*steps)
+    return Churning(server, sub, before, churn.mark())
+
+
 @pytest.mark.parametrize("kind", ["cameras", "devices"])
 async def test_an_insertion_between_two_pages_answered_out_of_order_is_caught(
     serve: Serve, connect: Connect, kind: Kind
@@ -53,13 +71,8 @@ async def test_an_insertion_between_two_pages_answered_out_of_order_is_caught(
     # Page 2 is answered first; then an item is inserted at the head; then page 1 is answered.
     # Old item 19 is then in neither answer (page 1 holds old 9..18, page 2 old 20..29): page 2's
     # total is the smaller, so page 2 is asked for again.
-    server = one_subscription(serve, kind, 30)
-    sub = server.subscription_ids[0]
-    before = server.world.ids(sub, kind)
-    step = churn_of(server).churn.add(
-        ChurnStep(route=ROUTES[kind], page=1, after_page=2, changes={f"{kind}_added": 1}, position=0)
-    )
-    mark = churn_of(server).churn.mark()
+    step = ChurnStep(route=ROUTES[kind], page=1, after_page=2, changes={f"{kind}_added": 1}, position=0)
+    server, sub, before, mark = under_churn(serve, kind, 30, step)
     amnimo = connect(server)
     paginator = walk(amnimo, kind, sub, size=10)
     pages = [page async for page in paginator.pages()]
@@ -82,12 +95,8 @@ async def test_a_deletion_before_a_page_boundary_is_caught(
 ) -> None:
     # Page 2 answered first (30 items); item 0 deleted; page 1 answered with 29: old item 10 has
     # moved back onto page 0, so pages 0 and 1 are read again as one state before going on.
-    server = one_subscription(serve, kind, 30)
-    sub = server.subscription_ids[0]
-    before = server.world.ids(sub, kind)
-    churn = churn_of(server).churn
-    churn.add(ChurnStep(route=ROUTES[kind], page=1, after_page=2, changes={f"{kind}_deleted": 1}, position=0))
-    mark = churn.mark()
+    step = ChurnStep(route=ROUTES[kind], page=1, after_page=2, changes={f"{kind}_deleted": 1}, position=0)
+    server, sub, before, mark = under_churn(serve, kind, 30, step)
     amnimo = connect(server)
     paginator = walk(amnimo, kind, sub, size=10)
     pages = [page async for page in paginator.pages()]
@@ -110,12 +119,8 @@ async def test_items_added_anywhere_before_every_answer(
 ) -> None:
     # Three items inserted at random positions before every page is answered, pages fetched
     # concurrently: every item present throughout comes once; new ones at most once.
-    server = one_subscription(serve, kind, 240)
-    sub = server.subscription_ids[0]
-    churn = churn_of(server).churn
-    before = server.world.ids(sub, kind)
-    churn.add(ChurnStep(route=ROUTES[kind], times=None, changes={f"{kind}_added": 3}))
-    mark = churn.mark()
+    step = ChurnStep(route=ROUTES[kind], times=None, changes={f"{kind}_added": 3})
+    server, sub, before, mark = under_churn(serve, kind, 240, step)
     handed = await ids_of(walk(connect(server), kind, sub, size=size, window=window).__aiter__())
 
     added = added_since(server, mark, kind, sub)
@@ -131,13 +136,11 @@ async def test_items_deleted_here_and_there_during_the_walk(
 ) -> None:
     # Deletions only, at random positions, before a few of the answers (whichever requests come
     # 2nd, 5th and 9th): every item present throughout comes, once.
-    server = one_subscription(serve, kind, 150)
-    sub = server.subscription_ids[0]
-    churn = churn_of(server).churn
-    before = server.world.ids(sub, kind)
-    for nth, count in ((2, 4), (5, 1), (9, 12)):
-        churn.add(ChurnStep(route=ROUTES[kind], nth=nth, changes={f"{kind}_deleted": count}))
-    mark = churn.mark()
+    steps = [
+        ChurnStep(route=ROUTES[kind], nth=nth, changes={f"{kind}_deleted": count})
+        for nth, count in ((2, 4), (5, 1), (9, 12))
+    ]
+    server, sub, before, mark = under_churn(serve, kind, 150, *steps)
     handed = await ids_of(walk(connect(server), kind, sub, size=10, window=window).__aiter__())
 
     deleted = deleted_since(server, mark, kind, sub)
@@ -151,12 +154,8 @@ async def test_additions_and_deletions_together_never_hand_an_id_out_twice(
     serve: Serve, connect: Connect, kind: Kind
 ) -> None:
     # Offset paging cannot see a deletion hidden by an addition: the guarantee left is no repeats.
-    server = one_subscription(serve, kind, 200)
-    sub = server.subscription_ids[0]
-    churn = churn_of(server).churn
-    before = server.world.ids(sub, kind)
-    churn.add(ChurnStep(route=ROUTES[kind], times=None, changes={f"{kind}_added": 2, f"{kind}_deleted": 2}))
-    mark = churn.mark()
+    step = ChurnStep(route=ROUTES[kind], times=None, changes={f"{kind}_added": 2, f"{kind}_deleted": 2})
+    server, sub, before, mark = under_churn(serve, kind, 200, step)
     handed = await ids_of(walk(connect(server), kind, sub, size=10, window=4).__aiter__())
 
     assert repeated(handed) == []
