@@ -83,6 +83,16 @@ def on_virtual_time(
     return amnimo, time
 
 
+def assert_kept_alive_then_stopped(server: FakeServer, *, updates: int) -> None:
+    """The fake saw one live session: started once, ``updates`` updates all answered, stopped once
+    and gone."""
+    assert server.world.hls_sessions() == []
+    journal = server.journal
+    assert journal.count(route="startHls") == 1
+    assert journal.count(route="updateHls") == journal.count(route="updateHls", status=200) == updates
+    assert journal.count(route="stopHls") == journal.count(route="stopHls", status=200) == 1
+
+
 class CountingLimiter:
     """The client's rate limiter, counting the slots asked of it."""
 

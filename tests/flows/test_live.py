@@ -11,7 +11,7 @@ from amnimo_async import LiveSessionEndedError, NotFoundError, RetryPolicy, Serv
 from amnimo_async.testing import FakeServer, Fault, ManualClock
 
 from ..integration.conftest import FAST_RETRY, Connect, Serve, settled
-from .conftest import guarded, on_virtual_time
+from .conftest import assert_kept_alive_then_stopped, guarded, on_virtual_time
 
 PERIOD = 60
 
@@ -42,11 +42,7 @@ async def test_kept_alive_across_several_periods(serve: Serve, connect: Connect,
         assert session.reason is None
 
     assert session.ended.is_set()
-    assert server.world.hls_sessions() == []
-    journal = server.journal
-    assert journal.count(route="startHls") == 1
-    assert journal.count(route="updateHls") == journal.count(route="updateHls", status=200) == 6
-    assert journal.count(route="stopHls") == journal.count(route="stopHls", status=200) == 1
+    assert_kept_alive_then_stopped(server, updates=6)
 
 
 @pytest.mark.parametrize("leaving", ["normally", "by an exception", "by cancellation"])

@@ -27,7 +27,7 @@ from amnimo_async import (
 )
 from amnimo_async.testing import FakeServer, ManualClock
 
-from ..flows.conftest import HANG_GUARD, VirtualTime, file_content, listing
+from ..flows.conftest import HANG_GUARD, VirtualTime, assert_kept_alive_then_stopped, file_content, listing
 from ..integration.conftest import Serve, at, clock, serve
 
 __all__ = ["clock", "serve"]
@@ -105,11 +105,7 @@ def test_the_session_is_kept_alive_while_the_caller_does_other_things(
         assert session.reason is None
 
     assert session.ended.is_set()
-    assert server.world.hls_sessions() == []
-    journal = server.journal
-    assert journal.count(route="startHls") == 1
-    assert journal.count(route="updateHls") == journal.count(route="updateHls", status=200) == 4
-    assert journal.count(route="stopHls") == journal.count(route="stopHls", status=200) == 1
+    assert_kept_alive_then_stopped(server, updates=4)
 
 
 def test_an_exception_in_the_block_stops_the_session_once(
