@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -152,12 +152,19 @@ async def sdk_sweep(server: FakeServer, outcome: Outcome) -> None:
         outcome.notes.append(f"{summary.retries} retries for {summary.throttled} 429s")
 
 
-def run_sdk(latency: Latency) -> Outcome:
-    outcome = Outcome("SDK sweep (`AsyncAmnimo` defaults)", latency)
+def contend(title: str, latency: Latency, sweep: Callable[[FakeServer, Outcome], object]) -> Outcome:
+    """One contender's ``sweep`` of a new fake, with what the fake counted."""
+    outcome = Outcome(title, latency)
     with new_fake(latency).serve() as server:
-        asyncio.run(sdk_sweep(server, outcome))
+        sweep(server, outcome)
         _server_counts(outcome, server)
     return outcome
+
+
+def run_sdk(latency: Latency) -> Outcome:
+    return contend(
+        "SDK sweep (`AsyncAmnimo` defaults)", latency, lambda server, out: asyncio.run(sdk_sweep(server, out))
+    )
 
 
 def _child_env(base_url: str, client_id: str, secret_key: str) -> dict[str, str]:
@@ -275,11 +282,7 @@ def sequential_walk(server: FakeServer, outcome: Outcome) -> None:
 
 
 def run_sequential(latency: Latency) -> Outcome:
-    outcome = Outcome("sequential httpx loop (sleep 1 s on 429)", latency)
-    with new_fake(latency).serve() as server:
-        sequential_walk(server, outcome)
-        _server_counts(outcome, server)
-    return outcome
+    return contend("sequential httpx loop (sleep 1 s on 429)", latency, sequential_walk)
 
 
 # --- contender 4: asyncio.gather over every page, no limiter ---------------------------------
@@ -347,8 +350,8 @@ async def gather_storm(server: FakeServer, outcome: Outcome) -> None:
 
 
 def run_storm(latency: Latency) -> Outcome:
-    outcome = Outcome("`asyncio.gather` storm (no limiter, retry 429 at once)", latency)
-    with new_fake(latency).serve() as server:
-        asyncio.run(gather_storm(server, outcome))
-        _server_counts(outcome, server)
-    return outcome
+    return contend(
+        "`asyncio.gather` storm (no limiter, retry 429 at once)",
+        latency,
+        lambda server, out: asyncio.run(gather_storm(server, out)),
+    )
