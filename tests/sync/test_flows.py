@@ -123,7 +123,7 @@ def test_an_exception_in_the_block_stops_the_session_once(
 
 
 def test_ctrl_c_in_the_block_stops_the_session_once(
-    amnimo: Amnimo, server: FakeServer, clock: ManualClock
+    amnimo: Amnimo, server: FakeServer, clock: ManualClock, ctrl_c: None
 ) -> None:
     sub, camera = camera_of(server)
     on_virtual_time(amnimo, clock, budget=0)

@@ -124,7 +124,7 @@ def test_a_namespace_keeps_its_client_open(no_new_threads: None) -> None:
     assert not portal_threads()
 
 
-def test_keyboard_interrupt_cancels_the_call_in_the_loop(no_new_threads: None) -> None:
+def test_keyboard_interrupt_cancels_the_call_in_the_loop(no_new_threads: None, ctrl_c: None) -> None:
     cancelled = threading.Event()
 
     async def slow(client: AsyncAmnimo) -> None:
@@ -196,7 +196,8 @@ def test_ctrl_c_cancels_the_request_and_raises_keyboard_interrupt() -> None:
     fake = FakeAmnimo(rate=None)
     fake.faults.add(Fault(kind="latency", route="getCamera", latency=30.0))
     child_code = """
-        import sys, time
+        import signal, sys, time
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
         from amnimo_async import Amnimo
         base_url, client_id, secret_key, sub = sys.argv[1:]
         amnimo = Amnimo(client_id, secret_key, base_url=base_url)
