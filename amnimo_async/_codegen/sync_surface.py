@@ -34,7 +34,6 @@ import contextlib
 import difflib
 import inspect
 import sys
-import textwrap
 import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -240,7 +239,7 @@ class Generator:
             build, parse_response = endpoint.build, endpoint.parse
             result = self._result(*_parsed_type(parse_response))
             parameters = list(inspect.signature(build).parameters.values())
-            return self._method(name, parameters, build.__module__, "run", result, _operation_doc(endpoint))
+            return self._method(name, parameters, build.__module__, "run", result, endpoint.asyncio.__doc__)
         if isinstance(value, property) and value.fget is not None:
             return self._property(name, _returns(value.fget), value.fget.__module__, value.fget.__doc__)
         if not inspect.isfunction(value):
@@ -430,17 +429,6 @@ def _twinnable(value: Any) -> bool:
 
 def _def(name: str, parameters: list[str], returns: str) -> list[str]:
     return wrap(f"def {name}(", ["self", *parameters], f") -> {returns}:", 1)
-
-
-def _operation_doc(endpoint: Endpoint[Any, Any]) -> str | None:
-    """The docstring of an operation's ``asyncio`` with its request builder's part as written in
-    the source (Python 3.13 strips docstrings' indentation when compiling: the file must not differ)."""
-    doc, built = endpoint.asyncio.__doc__, endpoint.build.__doc__
-    if doc is None or not built:
-        return doc
-    definition = ast.parse(textwrap.dedent(inspect.getsource(endpoint.build))).body[0]
-    assert isinstance(definition, ast.FunctionDef)
-    return doc.replace(built, ast.get_docstring(definition, clean=False) or built, 1)
 
 
 def render(

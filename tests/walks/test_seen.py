@@ -42,7 +42,8 @@ def test_a_hundred_thousand_ids_cost_under_90_bytes_each() -> None:
     per_id = seen.footprint() / IDS
     as_text = (sys.getsizeof(set(ids)) + sum(sys.getsizeof(item) for item in ids)) / IDS
     assert per_id < 90  # 44 bytes of integer and the set's slots
-    assert as_text - per_id > 40  # against 85 bytes of text per id
+    # Against the same ids kept as text: 127 bytes each on 3.11, 119 on 3.13 (smaller strings).
+    assert per_id < 0.8 * as_text
 
 
 async def test_get_many_hands_each_camera_out_once_whatever_the_server_repeats() -> None:
