@@ -40,7 +40,8 @@ def test_many_threads_share_one_limiter_and_one_token(amnimo: Amnimo, fake_amnim
     The client's bucket is 5 tokens smaller than the fake's: with both at 20 the client keeps its
     bucket empty for the whole run, so is the fake's, and a few milliseconds of scheduling jitter
     between the client's send and the fake's arrival (8 threads, 2 event loops, one GIL) costs
-    a 429 or two.
+    a 429 or two. Even the 25 ms of headroom can be outrun on a loaded machine, so the bound below
+    allows a 429 per thread: limiters per thread would send 8 x 200 requests/s into its 200/s.
     """
     sub = fake_amnimo.subscription_ids[0]
     cameras = [camera["id"] for camera in fake_amnimo.world.cameras(sub)][:THREADS]
@@ -57,7 +58,7 @@ def test_many_threads_share_one_limiter_and_one_token(amnimo: Amnimo, fake_amnim
     journal = fake_amnimo.journal
     assert journal.count(route="getCamera", status=200) == THREADS * CALLS_PER_THREAD
     assert journal.token_calls == 1
-    assert journal.rate_limited == 0
+    assert journal.rate_limited <= THREADS
 
 
 @pytest.mark.fake_amnimo(rate=None)
