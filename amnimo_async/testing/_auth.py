@@ -37,7 +37,7 @@ class _Token:
     expires_at: float
 
 
-@attrs.define(kw_only=True, eq=False)
+@attrs.define(kw_only=True, eq=False, repr=False)  # its fields hold live tokens: never shown
 class AuthRegistry:
     """Issues and checks credentials and bearer tokens; every client sees the same account."""
 
@@ -151,7 +151,8 @@ class AuthRegistry:
 
     def token_count(self) -> int:
         """Number of tokens issued (expired ones included)."""
-        return len(self.issued_tokens())
+        with self._lock:
+            return len(self._tokens)
 
 
 def monotonic_clock() -> float:

@@ -60,7 +60,8 @@ class Journal:
             return list(self._entries)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        with self._lock:
+            return len(self._entries)
 
     def count(
         self,

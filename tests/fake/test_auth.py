@@ -145,3 +145,11 @@ def test_credentials_are_deterministic_per_seed() -> None:
     assert one.client_id != other.client_id
     assert one.subscription_ids == same.subscription_ids != other.subscription_ids
     assert isinstance(one.asgi_transport(), httpx.ASGITransport)
+
+
+def test_the_registry_shows_no_token_nor_secret(fake: FakeAmnimo) -> None:
+    token = fake.issue_token()
+    shown = repr(fake.auth)
+    assert token not in shown
+    assert fake.secret_key not in shown
+    assert fake.auth.token_count() == 1
