@@ -138,6 +138,7 @@ class Churn:
         self._answers: Counter[tuple[str, str, int]] = Counter()
         self._waiters: list[tuple[tuple[str, str, int], int, asyncio.Event]] = []
         self._rates = ChurnRates()
+        self._active: list[tuple[int, str, float]] = []  # (number, kind, rate) of the kinds that change
         self._started = clock()
         self._due: dict[tuple[str, str], int] = {}
         if rates is not None:
@@ -154,6 +155,12 @@ class Churn:
         """Change at ``rates`` from now on (the fake's clock)."""
         with self._lock:
             self._rates, self._started, self._due = rates, self._clock(), {}
+            # The kinds that change, worked out here: every read of the fake catches up.
+            self._active = [
+                (number, kind, rate)
+                for number, kind in enumerate(CHANGE_KINDS)
+                if (rate := rates.of(kind)) > 0
+            ]
 
     def stop(self) -> None:
         """No more background changes."""
@@ -161,17 +168,13 @@ class Churn:
 
     def catch_up(self) -> list[Change]:
         """Make the background changes due by the clock, in the order they fell due."""
-        rates = self._rates
-        if not any(rates.of(kind) for kind in CHANGE_KINDS):
+        if not self._active:
             return []
         with self._lock:
             elapsed = self._clock() - self._started
             due: list[tuple[float, int, int, str, str]] = []
             for sub_number, sub in enumerate(self._world.subscription_ids):
-                for kind_number, kind in enumerate(CHANGE_KINDS):
-                    rate = rates.of(kind)
-                    if rate <= 0:
-                        continue
+                for kind_number, kind, rate in self._active:
                     owed = math.floor(elapsed * rate + 1e-9)
                     done = self._due.get((sub, kind), 0)
                     due += [(n / rate, kind_number, sub_number, sub, kind) for n in range(done + 1, owed + 1)]
