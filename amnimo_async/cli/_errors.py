@@ -68,10 +68,8 @@ _EXIT_CODES: tuple[tuple[tuple[type[BaseException], ...], ExitCode], ...] = (
 def exit_code(exc: BaseException) -> ExitCode:
     """The exit code for an error the command ends with; a flow that failed part way (an export
     after its create, a live session that ended) has the code of what stopped it."""
-    if isinstance(exc, ExportError) and exc.__cause__ is not None:
-        return exit_code(exc.__cause__)
-    if isinstance(exc, LiveSessionEndedError):
-        return exit_code(exc.reason)
+    if isinstance(exc, (ExportError, LiveSessionEndedError)) and exc.__cause__ is not None:
+        return exit_code(exc.__cause__)  # (a session's end is raised from its reason)
     return next((code for kinds, code in _EXIT_CODES if isinstance(exc, kinds)), ExitCode.ERROR)
 
 

@@ -87,6 +87,11 @@ def open_output(output: Path | None) -> AbstractContextManager[IO[str]]:
     return output.open("w", encoding="utf-8", newline="")
 
 
+def json_line(data: Any) -> str:
+    """``data`` (JSON-ready) as one compact JSON line, newline included (JSON Lines)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def emit_json(data: Any, stream: IO[str] | None = None) -> None:
     """``data`` (JSON-ready) as indented JSON, on ``stream`` or stdout."""
     out = stream if stream is not None else sys.stdout
@@ -123,7 +128,7 @@ def emit(
             emit_json(rows, stream)
         elif fmt == "jsonl":
             for row in rows:
-                stream.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+                stream.write(json_line(row))
         elif fmt == "csv":
             writer = csv.writer(stream, lineterminator="\n")
             writer.writerow(cols)
@@ -205,9 +210,7 @@ class RecordWriter:
     def write(self, record: InventoryRecord) -> None:
         self.count += 1
         if self.fmt == "jsonl":
-            self.stream.write(
-                json.dumps(record_dict(record), ensure_ascii=False, separators=(",", ":")) + "\n"
-            )
+            self.stream.write(json_line(record_dict(record)))
         elif self._csv is not None:
             row = inventory_row(record)
             self._csv.writerow([_cell(row[name]) for name in INVENTORY_COLUMNS])

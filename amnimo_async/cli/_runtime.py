@@ -76,34 +76,25 @@ def settings(ctx: typer.Context, *, need_secret: bool = True) -> Settings:
     return resolve_settings(options.profile, base_url=options.base_url, need_secret=need_secret)
 
 
-def open_client(
-    options: State, connect: Settings, token_cache: FileTokenCache | None = None, *, shared: bool = True
-) -> AsyncAmnimo:
-    """The client of a command: ``connect``'s credentials, the global options, and tokens in
-    ``token_cache`` (the user's cache directory by default, shared by every run).
+def open_client(options: State, connect: Settings, token_cache: FileTokenCache | None = None) -> AsyncAmnimo:
+    """The client of a command: ``connect``'s credentials and the global options.
 
-    Sharing through Redis (``--redis-url``, else the profile's ``redis_url``, else
-    ``AMNIMO_REDIS_URL``) keeps the token in Redis (the file cache behind it) and the rate limit
-    there too; ``shared=False`` (the demo's own fake) shares nothing."""
+    Tokens live in the user's cache directory, shared by every run; or, sharing through Redis
+    (``--redis-url``, else the profile's ``redis_url``, else ``AMNIMO_REDIS_URL``), in Redis (the
+    file cache behind it) with the rate limit there too. A ``token_cache`` given (the demo's own
+    fake) shares nothing: tokens there, and a limiter of the client's own."""
     extra: dict[str, Any] = {}
     if options.max_retries is not None:
         extra["max_retries"] = options.max_retries
     if options.timeout is not None:
         extra["timeout"] = options.timeout
-    if not shared:
-        extra["rate_limiter"] = RateLimiter()  # with a token cache given too, AMNIMO_REDIS_URL is not read
+    if token_cache is not None:
+        extra.update(token_cache=token_cache, rate_limiter=RateLimiter())
     elif shared_through := redis_url(options, connect):
         extra["redis_url"] = shared_through
-        if token_cache is None:
-            return AsyncAmnimo(connect.client_id, connect.secret_key, base_url=connect.base_url, **extra)
-    return AsyncAmnimo(
-        connect.client_id,
-        connect.secret_key,
-        base_url=connect.base_url,
-        # The client gives the cache its secret to seal tokens with.
-        token_cache=token_cache if token_cache is not None else FileTokenCache(),
-        **extra,
-    )
+    else:
+        extra["token_cache"] = FileTokenCache()  # the client gives it its secret to seal tokens with
+    return AsyncAmnimo(connect.client_id, connect.secret_key, base_url=connect.base_url, **extra)
 
 
 def redis_url(options: State, connect: Settings) -> str | None:

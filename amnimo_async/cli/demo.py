@@ -61,7 +61,7 @@ def demo(
             options, cache = state(ctx), FileTokenCache(cache_dir)
             inventory, count = run_loop(
                 _sweep_into,
-                lambda: open_client(options, connect, cache, shared=False),
+                lambda: open_client(options, connect, cache),
                 server.account_id,
                 output,
                 console,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +24,7 @@ from ._options import (
     optional_time,
     time_option,
 )
-from ._output import emit, jsonable, show
+from ._output import emit, json_line, jsonable, show
 from ._runtime import call, progress_bars
 
 __all__ = ["app"]
@@ -95,7 +94,7 @@ def watch(
 
     async def action(amnimo: AsyncAmnimo) -> None:
         async for media in amnimo.media.watch(subscription_id, camera, every=every, since=after):
-            typer.echo(json.dumps(jsonable(media), ensure_ascii=False, separators=(",", ":")))
+            typer.echo(json_line(jsonable(media)), nl=False)
 
     call(ctx, action)
 
