@@ -7,8 +7,8 @@ order, so memory stays at a few pages whatever the total. Media searches have no
 page after page until a short one (``lookahead`` pages may be asked for ahead).
 
 A walk hands each id out at most once, and hands out every item that exists for the whole walk
-while items are only added (or, for cameras and devices, only deleted): see :mod:`._walks` for
-how and why, and what deletions allow.
+while items are only added (or, for cameras and devices, only deleted with pauses a re-read can
+meet): see :mod:`._walks` for how and why, and what deletions allow.
 
 Breaking out of the loop, or cancelling it, cancels the requests still in flight.
 """
@@ -146,10 +146,11 @@ def iterate_cameras(
     """Every camera of the subscription, in server order (pages after the first fetched
     concurrently, at most ``window`` ahead), each once. ``.pages()`` walks pages instead.
 
-    Exact while cameras are only added, or only deleted, during the walk: every camera present
-    throughout is handed out (each page's ``total`` shows a change; pages are read again where a
-    page boundary may have moved). When cameras are both added and deleted meanwhile, one just past
-    a page boundary can be missed."""
+    Exact while cameras are only added during the walk, or only deleted with a pause a re-read can
+    meet: every camera present throughout is handed out (each page's ``total`` shows a change;
+    pages are read again where a page boundary may have moved). When cameras are both added and
+    deleted meanwhile, or deleted faster than the re-reads, one just past a page boundary can be
+    missed."""
     walk = counted(_camera_total, _camera_size, _window(window))
     fetch = page_fetcher(
         list_cameras.endpoint,
@@ -192,7 +193,7 @@ def iterate_external_devices(
     window: int = DEFAULT_WINDOW,
 ) -> Paginator[DeviceExternalDevices, ExternalDevicePage]:
     """Every edge device with its external devices (pages after the first concurrently), each
-    once; exact while devices are only added, or only deleted, during the walk (as cameras)."""
+    once; exact while devices are only added, or only deleted with pauses (as cameras)."""
     walk = counted(_device_total, _device_size, _window(window))
     fetch = page_fetcher(
         list_external_devices.endpoint, client, subscription_id, size=size, page_argument="page"

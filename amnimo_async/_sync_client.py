@@ -246,10 +246,11 @@ class SyncCameras(BlockingProxy[Cameras]):
         """Every camera of the subscription, in server order (pages after the first fetched
         concurrently, at most ``window`` ahead), each once. ``.pages()`` walks pages instead.
 
-        Exact while cameras are only added, or only deleted, during the walk: every camera present
-        throughout is handed out (each page's ``total`` shows a change; pages are read again where a
-        page boundary may have moved). When cameras are both added and deleted meanwhile, one just past
-        a page boundary can be missed."""
+        Exact while cameras are only added during the walk, or only deleted with a pause a re-read can
+        meet: every camera present throughout is handed out (each page's ``total`` shows a change;
+        pages are read again where a page boundary may have moved). When cameras are both added and
+        deleted meanwhile, or deleted faster than the re-reads, one just past a page boundary can be
+        missed."""
         value = self._portal.call(
             self._target.iter, subscription_id, is_url=is_url, expiration=expiration, size=size, window=window
         )
@@ -714,7 +715,7 @@ class SyncDevices(BlockingProxy[Devices]):
         self, subscription_id: str, *, size: int = 100, window: int = 8
     ) -> SyncPaginator[DeviceExternalDevices, ExternalDevicePage]:
         """Every edge device with its external devices (pages after the first concurrently), each
-        once; exact while devices are only added, or only deleted, during the walk (as cameras)."""
+        once; exact while devices are only added, or only deleted with pauses (as cameras)."""
         value = self._portal.call(self._target.iter_external, subscription_id, size=size, window=window)
         return SyncPaginator(self._portal, value)
 

@@ -1,7 +1,8 @@
 """Camera and device walks (every page carries the total) while the lists change under them.
 
 The guarantees tested (``amnimo_async._walks``): no id twice, ever; every item present throughout
-handed out while items are only added (anywhere, pages answered in any order) or only deleted.
+handed out while items are only added (anywhere, pages answered in any order) or only deleted
+with pauses a re-read can meet; with deletions before every answer, none twice and the walk ends.
 """
 
 from __future__ import annotations
@@ -158,8 +159,27 @@ async def test_additions_and_deletions_together_never_hand_an_id_out_twice(
     server, sub, before, mark = under_churn(serve, kind, 200, step)
     handed = await ids_of(walk(connect(server), kind, sub, size=10, window=4).__aiter__())
 
+    assert added_since(server, mark, kind, sub)
+    assert deleted_since(server, mark, kind, sub)
     assert repeated(handed) == []
     assert set(handed) <= set(before) | added_since(server, mark, kind, sub)
+
+
+@pytest.mark.parametrize("kind", ["cameras", "devices"])
+@pytest.mark.parametrize("window", [1, 4])
+async def test_deletions_before_every_answer_repeat_nothing_and_the_walk_ends(
+    serve: Serve, connect: Connect, kind: Kind, window: int
+) -> None:
+    # The list never stands still for a re-read: the walk goes on at the boundary after its
+    # rounds (so it ends), may miss an item there, and never hands one out twice.
+    step = ChurnStep(route=ROUTES[kind], times=None, changes={f"{kind}_deleted": 1})
+    server, sub, before, mark = under_churn(serve, kind, 150, step)
+    handed = await ids_of(walk(connect(server), kind, sub, size=10, window=window).__aiter__())
+
+    deleted = deleted_since(server, mark, kind, sub)
+    assert len(deleted) >= 15  # one before each of at least 15 answers
+    assert repeated(handed) == []
+    assert set(handed) <= set(before)
 
 
 async def test_a_walk_with_no_change_asks_for_each_page_once(serve: Serve, connect: Connect) -> None:

@@ -66,6 +66,7 @@ async def test_a_sweep_while_items_are_added_before_every_answer(
     handed = await sweep(server, connect)
     for (sub, kind), ids in before.items():
         got = handed[(sub, kind)]
+        assert added_since(server, mark, kind, sub), (sub, kind)  # the list did change
         assert repeated(got) == [], (sub, kind)
         assert set(ids) <= set(got), (sub, kind)
         assert set(got) <= set(ids) | added_since(server, mark, kind, sub), (sub, kind)
