@@ -33,12 +33,11 @@ async def get_many_cameras(
     wanted = list(dict.fromkeys(uuid_string(f"camera_ids[{i}]", v) for i, v in enumerate(items)))
     step = list_cameras.MAX_CAMERA_IDS
     chunks = [wanted[i : i + step] for i in range(0, len(wanted), step)]
-    for chunk in chunks:  # every chunk is validated before the first is sent
+    requests = [  # every chunk checked before the first is sent
         list_cameras.endpoint.build(subscription_id, is_url=is_url, expiration=expiration, camera_ids=chunk)
-    pages = await all_or_first_failure(
-        list_cameras.asyncio(client, subscription_id, is_url=is_url, expiration=expiration, camera_ids=chunk)
         for chunk in chunks
-    )
+    ]
+    pages = await all_or_first_failure(list_cameras.endpoint.send(client, request) for request in requests)
     found = {camera.id.lower(): camera for page in pages for camera in page.cameras}
     missing = [camera_id for camera_id in wanted if camera_id not in found]
     if missing and not skip_missing:

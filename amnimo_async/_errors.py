@@ -172,3 +172,13 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     if status_code >= 500:
         return ServerError
     return _BY_STATUS.get(status_code, APIStatusError)
+
+
+TRANSIENT_ERRORS: tuple[type[AmnimoError], ...] = (
+    APIConnectionError,
+    ServerError,
+    RateLimitError,
+    ResponseValidationError,
+)
+"""Faults after which the same call may get through later (each request already retried by the
+client's policy): what the flows that poll or keep a session alive ride out."""

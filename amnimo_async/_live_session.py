@@ -23,14 +23,7 @@ from types import TracebackType
 from typing import Literal, TypeVar
 
 from ._endpoint import ClientLike
-from ._errors import (
-    APIConnectionError,
-    APIStatusError,
-    NotFoundError,
-    RateLimitError,
-    ResponseValidationError,
-    ServerError,
-)
+from ._errors import TRANSIENT_ERRORS, APIStatusError, NotFoundError
 from ._flow_errors import LiveSessionEndedError
 from ._logging import logger
 from ._models import HlsSession
@@ -38,7 +31,7 @@ from .api.streams import start_hls, stop_hls, update_hls
 
 T = TypeVar("T")
 
-TRANSIENT = (APIConnectionError, ServerError, RateLimitError, ResponseValidationError, asyncio.TimeoutError)
+TRANSIENT: tuple[type[Exception], ...] = (*TRANSIENT_ERRORS, asyncio.TimeoutError)
 """Faults after which another update may still get through (the transport has already retried)."""
 MIN_RETRY_WINDOW = 1.0
 """Seconds of the period that must be left to try an update again."""

@@ -112,9 +112,9 @@ async def download_media(
     """
     destination = checked_destination(to)
     media_id = media.id if isinstance(media, Media) else media
-    get_media.endpoint.build(subscription_id, media_id, expiration=expiration)  # checks before sending
+    request = get_media.endpoint.build(subscription_id, media_id, expiration=expiration)  # checked first
     if not isinstance(media, Media) or not media.url:
-        media = await get_media.asyncio(client, subscription_id, media_id, expiration=expiration)
+        media = await get_media.endpoint.send(client, request)
     downloadable(media)
     path = file_path(destination, media)
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")

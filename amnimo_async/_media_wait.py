@@ -38,10 +38,12 @@ async def wait_for_media(
         media = await amnimo.media.wait(sub, media.id, timeout=600)
     """
     timeout = positive_seconds("timeout", timeout, optional=True)
-    get_media.endpoint.build(subscription_id, media_id, expiration=expiration)  # checks before any wait
+    request = get_media.endpoint.build(
+        subscription_id, media_id, expiration=expiration
+    )  # checked before any wait
     poller = Poller(timeout, clock=client.transport.monotonic, sleep=client.transport.sleep)
     while True:
-        media = await get_media.asyncio(client, subscription_id, media_id, expiration=expiration)
+        media = await get_media.endpoint.send(client, request)
         poller.polled()
         if media.status == MediaStatus.COMPLETED:
             return media

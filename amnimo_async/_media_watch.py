@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from ._arguments import timestamp
 from ._endpoint import ClientLike
-from ._errors import APIConnectionError, RateLimitError, ResponseValidationError, ServerError
+from ._errors import TRANSIENT_ERRORS
 from ._models import Media
 from ._paginate import Paginator, media_paginator
 from ._polling import positive_seconds
@@ -30,7 +30,6 @@ FAILED_POLLS = 5
 in a row is raised; before that, the watch waits ``every * 2**n`` (at most :data:`MAX_BACKOFF`)
 and polls again. Each poll's requests are already retried by the client's retry policy."""
 MAX_BACKOFF = 900.0
-TRANSIENT = (APIConnectionError, ServerError, RateLimitError, ResponseValidationError)
 
 
 def watch_media(
@@ -76,11 +75,13 @@ def watch_media(
             old=old,
         )
 
-    paginator(None)  # checks the ids and the search's arguments now (the walk starts on iteration)
     cursor = Cursor(since)
+    # Built (and its arguments checked) now; each ``async for`` walks the search anew. Only a first
+    # poll needs a walk of its own: its stopping rule holds the first media's time.
+    later = paginator(cursor.older)
 
     async def poll(first: bool) -> list[Media]:
-        return [media async for media in paginator(_older_than_the_first() if first else cursor.older)]
+        return [media async for media in (paginator(_older_than_the_first()) if first else later)]
 
     return _watch(client, poll, cursor, seconds, first=since is None)
 
@@ -99,7 +100,7 @@ async def _watch(
     while True:
         try:
             found = await poll(first)
-        except TRANSIENT:
+        except TRANSIENT_ERRORS:
             failures += 1
             if failures >= FAILED_POLLS:
                 raise

@@ -42,9 +42,7 @@ async def reset_port(
     seconds = integer("seconds", seconds, minimum=1)
     boolean("wait", wait)
     bound = positive_seconds("timeout", timeout, optional=True) or seconds + WAIT_MARGIN
-    list_peripherals.endpoint.build(
-        subscription_id, device_id
-    )  # the poll's arguments, checked before the reset
+    poll = list_peripherals.endpoint.build(subscription_id, device_id)  # checked before the reset
     await operate_port.asyncio(
         client, subscription_id, device_id, port_id, action=PortAction.RESET, reset_timer=seconds
     )
@@ -53,7 +51,7 @@ async def reset_port(
     poller = Poller(bound, clock=client.transport.monotonic, sleep=client.transport.sleep)
     await poller.pause(seconds)  # before the timer ends the port is off: nothing to ask
     while True:
-        ports = await list_peripherals.asyncio(client, subscription_id, device_id)
+        ports = await list_peripherals.endpoint.send(client, poll)
         poller.polled()
         port = next((port for port in ports.data if port.id == port_id), None)
         if port is not None and port.act_status == ActivationStatus.ENABLED:
