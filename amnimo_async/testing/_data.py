@@ -299,10 +299,6 @@ class Dataset:
             return sub.device_ids.issue(index % sub.spec.devices)
         return derived_uuid(self.seed, sub.key, "pid", index // 4)
 
-    def camera_index(self, sub: Subscription, camera_id: str) -> int | None:
-        """The index of ``camera_id`` in ``sub``, or None."""
-        return sub.camera_ids.decode(camera_id, sub.spec.cameras)
-
     def thumbnails(
         self, sub: Subscription, index: int, start: float, end: float, limit: int
     ) -> list[tuple[float, str]]:
@@ -392,10 +388,6 @@ class Dataset:
         return records
 
     # --- devices --------------------------------------------------------------------------
-
-    def device_index(self, sub: Subscription, device_id: str) -> int | None:
-        """The index of ``device_id`` in ``sub``, or None."""
-        return sub.device_ids.decode(device_id, sub.spec.devices)
 
     def external_devices(self, sub: Subscription, index: int) -> list[dict[str, Any]]:
         """The external devices connected to device ``index``."""

@@ -143,21 +143,18 @@ class MediaStore:
         self.by_id[record.id] = record
         bisect.insort(self.order, (record.requested, record.id))
 
-    def remove(self, record: MediaRecord) -> int:
-        """Delete ``record``; answers where it was in newest-first order."""
+    def remove(self, record: MediaRecord) -> None:
+        """Delete ``record``."""
         del self.by_id[record.id]
-        position = bisect.bisect_left(self.order, (record.requested, record.id))
-        del self.order[position]
-        return len(self.order) - position
+        del self.order[bisect.bisect_left(self.order, (record.requested, record.id))]
 
     def newest_first_position(self, record: MediaRecord) -> int:
         """Where ``record`` is in newest-first order (0: the newest)."""
         return len(self.order) - 1 - bisect.bisect_left(self.order, (record.requested, record.id))
 
-    def at(self, position: int, descending: bool = True) -> MediaRecord:
-        """The record at ``position`` of the (descending) request order."""
-        index = len(self.order) - 1 - position if descending else position
-        return self.by_id[self.order[index][1]]
+    def at(self, position: int) -> MediaRecord:
+        """The record at ``position`` of newest-first order."""
+        return self.by_id[self.order[len(self.order) - 1 - position][1]]
 
     def ordered(self, descending: bool, start: int = 0) -> Iterator[MediaRecord]:
         """Records in (descending) request order, from position ``start``."""

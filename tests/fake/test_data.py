@@ -105,12 +105,12 @@ def test_open_values_appear_in_every_enum_like_field() -> None:
 def test_ids_decode_only_within_their_subscription() -> None:
     fake = FakeAmnimo(profile=DataProfile.explicit([{"cameras": 100_000, "media": 0}, {}]))
     big, small = fake.subscription_ids
-    dataset = fake.world.dataset
+    world = fake.world
     for index in (0, 1, 4242, 99_999):
-        camera_id = fake.world.camera_id(big, index)
-        assert dataset.camera_index(fake.world.subscription(big), camera_id) == index
-        assert dataset.camera_index(fake.world.subscription(big), camera_id.upper()) == index
-        assert dataset.camera_index(fake.world.subscription(small), camera_id) is None
+        camera_id = world.camera_id(big, index)
+        assert world.index_of(big, "cameras", camera_id) == index
+        assert world.index_of(big, "cameras", camera_id.upper()) == index
+        assert world.index_of(small, "cameras", camera_id) is None
     first, second = fake.world.camera_id(big, 0), fake.world.camera_id(big, 1)
     assert first[:8] != second[:8]  # ids do not look sequential
 
