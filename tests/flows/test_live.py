@@ -85,7 +85,7 @@ async def test_a_second_cancellation_does_not_interrupt_the_stop(
     server = serve()
     amnimo, _ = on_virtual_time(connect, server, clock, budget=0)
     sub, camera = camera_of(server)
-    server.faults.add(Fault(route="stopHls", kind="latency", latency=0.3))  # a stop still on its way
+    server.faults.add(Fault(route="stopHls", kind="latency", latency=2.0))  # a stop still on its way
     entered = asyncio.Event()
     session = amnimo.streams.live(sub, camera)
 
@@ -102,6 +102,7 @@ async def test_a_second_cancellation_does_not_interrupt_the_stop(
     while server.journal.in_flight == 0:  # the stop has reached the fake
         assert loop.time() < deadline, "the stop never arrived"
         await asyncio.sleep(0.005)
+    assert server.journal.in_flight == 1  # still on its way: the second cancel comes in time
     task.cancel()  # the impatient caller cancels again while the stop is in flight
     with pytest.raises(asyncio.CancelledError):
         await task

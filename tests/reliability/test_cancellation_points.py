@@ -135,7 +135,8 @@ async def test_callers_cancelled_while_the_token_is_fetched_leave_it_to_the_next
     server = serve(profile=PROFILE)
     sub = server.subscription_ids[0]
     ids = [server.world.camera_id(sub, i) for i in range(6)]
-    server.faults.add(Fault(kind="latency", route="issueToken", latency=0.1))
+    # Long enough that the fetch is still on its way when the callers give up, however slow the machine.
+    server.faults.add(Fault(kind="latency", route="issueToken", latency=1.0))
     async with small_pool() as http:
         amnimo = connect(server, http_client=http, rate=20, burst=2)  # one request each 50 ms
         amnimo.transport.tokens.clock = clock
@@ -219,8 +220,8 @@ async def test_cancelled_while_paused_by_a_429_the_limiter_keeps_the_pause_and_s
     ids = [server.world.camera_id(sub, i) for i in range(FOLLOW_UP)]
     async with small_pool() as http:
         amnimo = connect(server, http_client=http, rate=1000, burst=5)
-        # Retry-After: 1 is cut to 0.3 s, for the pause and for the throttled call's retry.
-        amnimo.transport.retry = RetryPolicy(max_retries=1, backoff_base=0.01, max_retry_after=0.3)
+        # Retry-After: 1, honoured: the pause outlasts the cancellations below on a slow machine.
+        amnimo.transport.retry = RetryPolicy(max_retries=1, backoff_base=0.01, max_retry_after=1.0)
         probe = Probe(amnimo, http)
         limiter = amnimo.transport.limiter
         await amnimo.cameras.get(sub, ids[0])
