@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from amnimo_async import Amnimo, AsyncAmnimo, Camera, InMemoryTokenCache
+from amnimo_async import Amnimo, AsyncAmnimo, Camera
 from amnimo_async.api.cameras import list_cameras
 from amnimo_async.testing import FakeServer
 
@@ -36,12 +36,13 @@ def amnimo(fake_amnimo: FakeServer) -> Iterator[Amnimo]:
 def test_many_threads_share_one_limiter_and_one_token(amnimo: Amnimo, fake_amnimo: FakeServer) -> None:
     """8 threads x 50 calls on one client: one token call, and the fake's bucket never overflows.
 
-    Were the limiter per thread, the fake would see 8 x 200 requests/s and answer 429 at once.
+    Were the limiter per thread, the fake could see up to 8 x 200 requests/s.
     The client's bucket is 5 tokens smaller than the fake's: with both at 20 the client keeps its
     bucket empty for the whole run, so is the fake's, and a few milliseconds of scheduling jitter
     between the client's send and the fake's arrival (8 threads, 2 event loops, one GIL) costs
     a 429 or two. Even the 25 ms of headroom can be outrun on a loaded machine, so the bound below
-    allows a 429 per thread; limiters per thread draw more (the next test).
+    allows a 429 per thread. (Limiters per thread drew 22 and 26 here on an idle machine, but on a
+    loaded one none: that control depends on the machine's speed, so it is not a test.)
     """
     sub = fake_amnimo.subscription_ids[0]
     cameras = [camera["id"] for camera in fake_amnimo.world.cameras(sub)][:THREADS]
@@ -59,35 +60,6 @@ def test_many_threads_share_one_limiter_and_one_token(amnimo: Amnimo, fake_amnim
     assert journal.count(route="getCamera", status=200) == THREADS * CALLS_PER_THREAD
     assert journal.token_calls == 1
     assert journal.rate_limited <= THREADS
-
-
-@pytest.mark.fake_amnimo(rate=RATE, burst=FAKE_BURST)
-def test_a_limiter_per_thread_would_overflow_the_bucket(fake_amnimo: FakeServer) -> None:
-    """The control of the test above: the same calls with one client (one limiter) per thread
-    draw more 429s than that test allows, so its bound tells the two apart."""
-    sub = fake_amnimo.subscription_ids[0]
-    cameras = [camera["id"] for camera in fake_amnimo.world.cameras(sub)][:THREADS]
-    start = threading.Barrier(THREADS)
-    tokens = InMemoryTokenCache()  # one token for all: only the limiters differ
-
-    def work(index: int) -> None:
-        with Amnimo(
-            fake_amnimo.client_id,
-            fake_amnimo.secret_key,
-            base_url=fake_amnimo.base_url,
-            rate=RATE,
-            burst=CLIENT_BURST,
-            token_cache=tokens,
-        ) as own:
-            start.wait()
-            for _ in range(CALLS_PER_THREAD):
-                own.cameras.get(sub, cameras[index])
-
-    with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(work, range(THREADS)))
-
-    assert fake_amnimo.journal.count(route="getCamera", status=200) == THREADS * CALLS_PER_THREAD
-    assert fake_amnimo.journal.rate_limited > THREADS
 
 
 @pytest.mark.fake_amnimo(rate=None)
