@@ -7,9 +7,10 @@ build requests and name their parsers. Both depend on this leaf, so neither impo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import attrs
 import cattrs
@@ -21,6 +22,24 @@ from ._errors import UNDECODABLE_JSON, AmnimoError
 T = TypeVar("T")
 
 QueryParams = tuple[tuple[str, str], ...]
+
+# What urllib's quoting leaves alone: most ids, numbers and words on the wire need no escaping,
+# and checking for that is several times cheaper than quoting (a request's path and query).
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def quote_segment(text: str) -> str:
+    """``text`` as one URL path segment: ``urllib.parse.quote(text, safe="")``."""
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
+
+
+def encode_query(params: QueryParams) -> str:
+    """The query string of ``params``: ``urllib.parse.urlencode(params)``, faster."""
+    return "&".join(
+        f"{name if _UNRESERVED.fullmatch(name) else quote_plus(name)}="
+        f"{value if _UNRESERVED.fullmatch(value) else quote_plus(value)}"
+        for name, value in params
+    )
 
 
 @attrs.frozen
@@ -44,7 +63,7 @@ class Operation:
         """A request for this operation; ``None`` query values are left out, lists repeat."""
         path = self.path
         for name, value in (path_params or {}).items():
-            path = path.replace("{" + name + "}", quote(value, safe=""))
+            path = path.replace("{" + name + "}", quote_segment(value))
         return Request(self, path, _query(query or {}), json, form)
 
 

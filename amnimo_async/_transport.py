@@ -14,7 +14,6 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
-from urllib.parse import urlencode
 
 import attrs
 import httpx
@@ -33,7 +32,7 @@ from ._logging import logger, redactor
 from ._models import ErrorDetail, TokenGrant
 from ._pool import TAG, reclaim
 from ._ratelimit import Limiter
-from ._request import MalformedBodyError, Request
+from ._request import MalformedBodyError, Request, encode_query
 from ._response import Response
 from ._retry import RetryPolicy, parse_retry_after
 from ._tokens import Token, TokenCache, TokenManager
@@ -139,7 +138,7 @@ class Transport:
         operation = request.operation
         url = self.base_url + request.path
         # The query is encoded here once: httpx's params= merge re-parses the URL (~35 µs a call).
-        target = f"{url}?{urlencode(request.params)}" if request.params else url
+        target = f"{url}?{encode_query(request.params)}" if request.params else url
         attempt = 0
         refreshed = False
         maybe_done = False  # an earlier attempt may have reached the server and done the work

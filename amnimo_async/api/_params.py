@@ -8,8 +8,9 @@ extensions: ``x-exclusive-with``, ``x-not-before``, ``x-present-when``), every e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import attrs
@@ -35,11 +36,28 @@ from .._spec import Parameter, Schema, SpecOperation
 MAX_ID_LENGTH = 256
 
 
+Checker = Callable[[str, object], Any]
+"""A parameter's check, made once: (the argument's name for errors, the value) -> the wire value."""
+
+
+@attrs.frozen
+class _Step:
+    """One leaf parameter of an operation, with its check chosen once."""
+
+    python: str
+    name: str  # the wire name
+    location: str
+    wire_path: tuple[str, ...]
+    check: Checker | None  # None for a const: ``fixed`` is sent
+    fixed: object
+    omissible: bool  # None leaves it out
+
+
 @attrs.frozen
 class _Plan:
     """What ``build_request`` needs to know of an operation, worked out once per operation."""
 
-    parameters: tuple[tuple[tuple[str, ...], Parameter], ...]  # every leaf, with its wire path
+    steps: tuple[_Step, ...]
     expected: frozenset[str]  # the Python names of the arguments
     by_wire: Mapping[str, Parameter]
     exclusive: tuple[Parameter, ...]  # those with x-exclusive-with
@@ -55,10 +73,10 @@ def _plan(operation: SpecOperation) -> _Plan:
     entry = _PLANS.get(id(operation))
     if entry is not None and entry[0] is operation:
         return entry[1]
-    parameters = tuple(operation.arguments())
-    leaves = [p for _, p in parameters if p.schema.kind != "const"]
+    steps = tuple(_step(wire_path, parameter) for wire_path, parameter in operation.arguments())
+    leaves = [p for _, p in operation.arguments() if p.schema.kind != "const"]
     plan = _Plan(
-        parameters=parameters,
+        steps=steps,
         expected=frozenset(p.python for p in leaves),
         by_wire={p.name: p for p in leaves},
         exclusive=tuple(p for p in leaves if p.exclusive_with),
@@ -68,32 +86,49 @@ def _plan(operation: SpecOperation) -> _Plan:
     return plan
 
 
+def _step(wire_path: tuple[str, ...], parameter: Parameter) -> _Step:
+    const = parameter.schema.kind == "const"
+    return _Step(
+        python=parameter.python,
+        name=parameter.name,
+        location=parameter.location,
+        wire_path=wire_path,
+        check=None if const else checker(parameter.schema, parameter.location),
+        fixed=parameter.schema.choices[0] if const else None,
+        omissible=_omissible(parameter),
+    )
+
+
+_NONE_LEFT_OUT: frozenset[str] = frozenset()
+
+
 def build_request(operation: SpecOperation, /, **arguments: object) -> Request:
     """The request for ``operation``, its arguments (exactly the operation's, by Python name)
     checked first; ``None`` leaves an optional parameter out."""
     plan = _plan(operation)
     if arguments.keys() != plan.expected:  # a module out of step with the table: a bug, not bad input
         raise TypeError(f"{operation.operation_id} takes {sorted(plan.expected)}, got {sorted(arguments)}")
-    left_out = _exclusions(plan.exclusive, arguments, plan.by_wire)
+    left_out = _exclusions(plan.exclusive, arguments, plan.by_wire) if plan.exclusive else _NONE_LEFT_OUT
     path_params: dict[str, str] = {}
     query: dict[str, object] = {}
     body: dict[str, Any] = {}
-    for wire_path, parameter in plan.parameters:
-        if parameter.schema.kind == "const":
-            value: object = parameter.schema.choices[0]
-        elif parameter.name in left_out or (arguments[parameter.python] is None and _omissible(parameter)):
-            continue
+    for step in plan.steps:
+        if step.check is None:
+            value = step.fixed
         else:
-            value = check(parameter, arguments[parameter.python])
-        if parameter.location == "path":
-            path_params[parameter.name] = str(value)
-        elif parameter.location == "query":
-            query[parameter.name] = value
+            given = arguments[step.python]
+            if (given is None and step.omissible) or step.name in left_out:
+                continue
+            value = step.check(step.python, given)
+        if step.location == "path":
+            path_params[step.name] = str(value)
+        elif step.location == "query":
+            query[step.name] = value
         else:
             node = body
-            for part in wire_path[:-1]:
+            for part in step.wire_path[:-1]:
                 node = node.setdefault(part, {})
-            node[wire_path[-1]] = value
+            node[step.wire_path[-1]] = value
     for parameter in plan.crossed:
         _cross_check(parameter, arguments, plan.by_wire)
     if operation.body == "form":
@@ -146,35 +181,38 @@ def _cross_check(
             raise ValidationError(parameter.python, f"is only allowed when {when}")
 
 
-def check(parameter: Parameter, value: object) -> Any:
-    """``value`` checked against ``parameter``'s schema, in the form it goes on the wire."""
-    name, schema = parameter.python, parameter.schema
+def checker(schema: Schema, location: str) -> Checker:
+    """The check of a parameter with ``schema`` sent in ``location``, its bounds bound in once."""
     if schema.kind == "uuid":
-        return uuid_string(name, value)
+        return uuid_string
     if schema.kind == "integer":
-        return integer(
-            name, value, minimum=_minimum(schema), maximum=schema.maximum, ceiling=_ceiling(schema)
-        )
+        return partial(integer, minimum=_minimum(schema), maximum=schema.maximum, ceiling=_ceiling(schema))
     if schema.kind == "boolean":
-        return boolean(name, value)
+        return boolean
     if schema.kind == "enum":
         if all(isinstance(c, str) for c in schema.choices):
-            return choice(name, value, schema.choices)
-        return _integer_choice(name, value, schema)
+            return partial(choice, allowed=schema.choices)
+        return partial(_integer_choice, schema=schema)
     if schema.kind == "timestamp":
-        if isinstance(value, str) and value in schema.literals:
-            return value
-        if schema.literals and not isinstance(value, datetime):
-            words = " or ".join(f'"{word}"' for word in schema.literals)
-            raise ValidationError(name, f"must be {words} or a timezone-aware datetime, got {shown(value)}")
-        return timestamp(name, value)
+        return partial(_timestamp, literals=schema.literals) if schema.literals else timestamp
     if schema.kind == "array":
-        return _array(parameter, value)
+        assert schema.items is not None
+        return partial(_array, schema=schema, item=checker(schema.items, location))
     if schema.kind == "string":
-        if parameter.location in ("path", "query") and schema.max_length is None:
-            return _free_id(name, value, path_segment=parameter.location == "path")
-        return text(name, value, min_length=schema.min_length or 0, max_length=schema.max_length)
-    raise AssertionError(f"no check for a {schema.kind} argument ({name})")
+        if location in ("path", "query") and schema.max_length is None:
+            return partial(_free_id, path_segment=location == "path")
+        return partial(text, min_length=schema.min_length or 0, max_length=schema.max_length)
+    raise AssertionError(f"no check for a {schema.kind} parameter")
+
+
+def _timestamp(name: str, value: object, *, literals: tuple[str, ...]) -> str:
+    """A timestamp, or one of the other strings the parameter also takes (startHls's ``live``)."""
+    if isinstance(value, str) and value in literals:
+        return value
+    if not isinstance(value, datetime):
+        words = " or ".join(f'"{word}"' for word in literals)
+        raise ValidationError(name, f"must be {words} or a timezone-aware datetime, got {shown(value)}")
+    return timestamp(name, value)
 
 
 def _minimum(schema: Schema) -> int:
@@ -198,7 +236,7 @@ def _label(schema: Schema, value: object) -> str:
     return str(value)
 
 
-def _integer_choice(name: str, value: object, schema: Schema) -> int:
+def _integer_choice(name: str, value: object, *, schema: Schema) -> int:
     """One of the integers of a closed set (an ``IntEnum`` member as its value)."""
     if isinstance(value, bool) or not isinstance(value, int) or value not in schema.choices:
         labels = [f"{c} ({n})" for c, n in zip(schema.choices, schema.choice_names, strict=True)] or [
@@ -212,16 +250,10 @@ def _integer_choice(name: str, value: object, schema: Schema) -> int:
     return int(value)
 
 
-def _array(parameter: Parameter, value: object) -> list[Any]:
+def _array(name: str, value: object, *, schema: Schema, item: Checker) -> list[Any]:
     """A list argument (not a bare string), each item checked as ``name[i]``, its length bounded."""
-    name, schema = parameter.python, parameter.schema
-    assert schema.items is not None
     noun = name.replace("_", " ")
-    items = string_list(name, value, item=noun)  # type: ignore[arg-type]
-    checked = [
-        check(attrs.evolve(parameter, python=f"{name}[{i}]", schema=schema.items), item)
-        for i, item in enumerate(items)
-    ]
+    checked = [item(f"{name}[{i}]", each) for i, each in enumerate(string_list(name, value, item=noun))]  # type: ignore[arg-type]
     low, high = schema.min_items or 0, schema.max_items
     if len(checked) < low or (high is not None and len(checked) > high):
         bound = f"{low} to {high}" if high is not None else f"at least {low}"
