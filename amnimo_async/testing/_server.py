@@ -7,7 +7,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar, overload
 
 import uvicorn
@@ -170,12 +169,7 @@ class FakeServer(Generic[FakeT]):
     def __enter__(self) -> FakeServer[FakeT]:
         return self if self._thread is not None else self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     @property
