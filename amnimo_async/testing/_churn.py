@@ -29,6 +29,7 @@ from typing import Literal, cast, get_args
 
 import attrs
 
+from ._armed import Armed, ArmedRules
 from ._clock import Clock
 from ._ids import derived_int
 from ._state import World
@@ -117,12 +118,9 @@ class ChurnStep:
             raise ValueError("nth numbers requests from 1; times must be >= 0")
 
 
-@attrs.define
-class _Armed:
-    step: ChurnStep
-    answered_before: Counter[tuple[str, str, int]]
-    matched: int = 0
-    fired: int = 0
+@attrs.define(eq=False)
+class _ArmedStep(Armed[ChurnStep]):
+    answered_before: Counter[tuple[str, str, int]] = attrs.field(factory=Counter)
 
 
 class Churn:
@@ -134,7 +132,7 @@ class Churn:
         self._clock = clock
         self._rng = random.Random(derived_int(seed, "churn"))
         self._log: list[Change] = []
-        self._steps: list[_Armed] = []
+        self._steps: ArmedRules[_ArmedStep] = ArmedRules(self._lock)
         self._answers: Counter[tuple[str, str, int]] = Counter()
         self._waiters: list[tuple[tuple[str, str, int], int, asyncio.Event]] = []
         self._rates = ChurnRates()
@@ -240,34 +238,33 @@ class Churn:
         if not steps:
             raise TypeError("add() needs at least one ChurnStep")
         with self._lock:
-            for step in steps:
-                self._steps.append(_Armed(step, Counter(self._answers)))
+            self._steps.arm(_ArmedStep(step, answered_before=Counter(self._answers)) for step in steps)
         return steps[-1]
 
     def clear_steps(self) -> None:
         """Disarm every step."""
-        with self._lock:
-            self._steps.clear()
+        self._steps.clear()
 
     def fired(self, step: ChurnStep) -> int:
         """How many requests ``step`` applied to."""
-        with self._lock:
-            return sum(armed.fired for armed in self._steps if armed.step is step)
+        return self._steps.fired(step)
 
     async def before_answer(self, route: str, subscription_id: str, page: int) -> None:
         """Run the steps matching this request (the fake calls it before reading the list)."""
         with self._lock:
-            firing = [armed for armed in self._steps if self._fires(armed, route, subscription_id, page)]
+            firing = [
+                armed for armed in self._steps.armed() if self._fires(armed, route, subscription_id, page)
+            ]
         for armed in firing:
-            step = armed.step
+            step = armed.rule
             if step.after_page is not None:
                 key = (route, subscription_id, step.after_page)
                 await self._answered(key, armed.answered_before[key] + 1)
             for kind, count in step.changes.items():
                 self.apply(step.subscription_id or subscription_id, kind, count, position=step.position)
 
-    def _fires(self, armed: _Armed, route: str, subscription_id: str, page: int) -> bool:
-        step = armed.step
+    def _fires(self, armed: _ArmedStep, route: str, subscription_id: str, page: int) -> bool:
+        step = armed.rule
         if step.route not in ("*", route) or (step.page is not None and step.page != page):
             return False
         if step.subscription_id is not None and step.subscription_id.lower() != subscription_id:

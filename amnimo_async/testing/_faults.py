@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
-import threading
 from collections.abc import Iterable, Iterator
 from typing import Literal, get_args
 
 import attrs
+
+from ._armed import Armed, ArmedRules
 
 FaultKind = Literal[
     "latency",
@@ -100,13 +101,6 @@ class Fault:
         return self.status if self.status is not None else _DEFAULT_STATUS.get(self.kind, 503)
 
 
-@attrs.define
-class _Armed:
-    fault: Fault
-    matched: int = 0
-    fired: int = 0
-
-
 @attrs.frozen
 class FaultPlan:
     """What to do to one call: a total delay and at most one failure."""
@@ -118,48 +112,27 @@ class FaultPlan:
 API_ROUTES_WILDCARD = "*"
 
 
-class FaultSet:
-    """The faults of a FakeAmnimo; ``fake.faults.add(Fault(...))``, ``fake.faults.clear()``."""
+class FaultSet(ArmedRules[Armed[Fault]]):
+    """The faults of a FakeAmnimo: ``fake.faults.add(Fault(...))``; ``remove(fault)``, ``clear()``,
+    ``fired(fault)`` (how many times it fired), ``len()`` and iteration over the faults armed."""
 
     def __init__(self, seed: int, api_routes: Iterable[str]) -> None:
+        super().__init__()
         self._rng = random.Random(seed)
         self._api_routes = frozenset(api_routes)
-        self._armed: list[_Armed] = []
-        self._lock = threading.Lock()
 
     def add(self, *faults: Fault) -> Fault:
         """Arm faults (in order; the first that fires on a call wins). Answers the last."""
         if not faults:
             raise TypeError("add() needs at least one Fault")
-        with self._lock:
-            for fault in faults:
-                if not isinstance(fault, Fault):
-                    raise TypeError(f"expected a Fault, not {type(fault).__name__}")
-                self._armed.append(_Armed(fault))
+        for fault in faults:
+            if not isinstance(fault, Fault):
+                raise TypeError(f"expected a Fault, not {type(fault).__name__}")
+        self.arm(Armed(fault) for fault in faults)
         return faults[-1]
 
-    def remove(self, fault: Fault) -> None:
-        """Disarm one fault."""
-        with self._lock:
-            self._armed = [armed for armed in self._armed if armed.fault is not fault]
-
-    def clear(self) -> None:
-        """Disarm every fault."""
-        with self._lock:
-            self._armed.clear()
-
-    def fired(self, fault: Fault) -> int:
-        """How many times ``fault`` fired."""
-        with self._lock:
-            return sum(armed.fired for armed in self._armed if armed.fault is fault)
-
     def __iter__(self) -> Iterator[Fault]:
-        with self._lock:
-            return iter([armed.fault for armed in self._armed])
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._armed)
+        return iter([armed.rule for armed in self.armed()])
 
     def _matches(self, fault: Fault, route: str, client_id: str | None) -> bool:
         if fault.client_id is not None and fault.client_id != client_id:
@@ -176,7 +149,7 @@ class FaultSet:
         chosen: Fault | None = None
         with self._lock:
             for armed in self._armed:
-                fault = armed.fault
+                fault = armed.rule
                 if not self._matches(fault, route, client_id):
                     continue
                 armed.matched += 1
