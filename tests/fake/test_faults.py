@@ -219,3 +219,19 @@ def test_fault_fields_are_checked() -> None:
     assert Fault(kind="rate_limit").answer_status == 429
     assert Fault(kind="malformed").answer_status == 200
     assert Fault(kind="reset", schedule=[1, 3]).schedule == (1, 3)
+
+
+async def test_a_removed_fault_stops_firing_and_the_others_keep_their_counts(
+    server: FakeServer, http: httpx.AsyncClient
+) -> None:
+    teapot = server.faults.add(Fault(route="listCameras", kind="status", status=418))
+    unavailable = server.faults.add(Fault(route="listCameras", kind="status", status=503, times=5))
+    assert list(server.faults) == [teapot, unavailable] and len(server.faults) == 2
+    assert (await http.get(cameras_url(server))).status_code == 418  # the first armed wins
+    server.faults.remove(teapot)
+    assert list(server.faults) == [unavailable]
+    assert (await http.get(cameras_url(server))).status_code == 503
+    assert server.faults.fired(unavailable) == 1
+    server.faults.clear()
+    assert len(server.faults) == 0
+    assert (await http.get(cameras_url(server))).status_code == 200
