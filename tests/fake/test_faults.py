@@ -226,7 +226,8 @@ async def test_a_removed_fault_stops_firing_and_the_others_keep_their_counts(
 ) -> None:
     teapot = server.faults.add(Fault(route="listCameras", kind="status", status=418))
     unavailable = server.faults.add(Fault(route="listCameras", kind="status", status=503, times=5))
-    assert list(server.faults) == [teapot, unavailable] and len(server.faults) == 2
+    assert list(server.faults) == [teapot, unavailable]
+    assert len(server.faults) == 2
     assert (await http.get(cameras_url(server))).status_code == 418  # the first armed wins
     server.faults.remove(teapot)
     assert list(server.faults) == [unavailable]
