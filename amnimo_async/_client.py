@@ -6,6 +6,7 @@ import inspect
 import os
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 import httpx
@@ -170,15 +171,14 @@ class MediaNamespace(Namespace):
         sort_dir: str = "desc",
     ) -> tuple[Media, ...]:
         """One page of media of a subscription, or of one camera when ``camera_id`` is given."""
-        options = {
-            "categories": categories,
-            "page_number": page_number,
-            "page_size": page_size,
-            "sort_dir": sort_dir,
-        }
-        if camera_id is None:
-            return await search_subscription_media.asyncio(self._client, subscription_id, **options)  # type: ignore[arg-type]
-        return await search_camera_media.asyncio(self._client, subscription_id, camera_id, **options)  # type: ignore[arg-type]
+        search = (
+            partial(search_subscription_media.asyncio, self._client, subscription_id)
+            if camera_id is None
+            else partial(search_camera_media.asyncio, self._client, subscription_id, camera_id)
+        )
+        return await search(
+            categories=categories, page_number=page_number, page_size=page_size, sort_dir=sort_dir
+        )
 
 
 class Devices(Namespace):
