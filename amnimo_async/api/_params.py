@@ -73,8 +73,9 @@ def _plan(operation: SpecOperation) -> _Plan:
     entry = _PLANS.get(id(operation))
     if entry is not None and entry[0] is operation:
         return entry[1]
-    steps = tuple(_step(wire_path, parameter) for wire_path, parameter in operation.arguments())
-    leaves = [p for _, p in operation.arguments() if p.schema.kind != "const"]
+    arguments = list(operation.arguments())
+    steps = tuple(_step(wire_path, parameter) for wire_path, parameter in arguments)
+    leaves = [p for _, p in arguments if p.schema.kind != "const"]
     plan = _Plan(
         steps=steps,
         expected=frozenset(p.python for p in leaves),

@@ -27,14 +27,14 @@ A = TypeVar("A", bound="Armed[Any]")
 
 class ArmedRules(Generic[A]):
     """Armed rules, in the order they were armed, under ``lock`` (by default one of their own;
-    the churn's is the world's, which also guards the lists it changes)."""
+    the churn's is the world's, which also guards the lists it changes). Subclasses arm rules
+    and count calls against them; the public methods disarm and read the counts."""
 
     def __init__(self, lock: AbstractContextManager[Any] | None = None) -> None:
         self._lock = lock if lock is not None else threading.Lock()
         self._armed: list[A] = []
 
-    def arm(self, armed: Iterable[A]) -> None:
-        """Arm rules after those armed before them."""
+    def _arm(self, armed: Iterable[A]) -> None:
         with self._lock:
             self._armed.extend(armed)
 
@@ -48,14 +48,13 @@ class ArmedRules(Generic[A]):
         with self._lock:
             self._armed.clear()
 
-    def armed(self) -> list[A]:
-        """The armed rules with their counts (to count a call against them, hold the lock)."""
+    def _entries(self) -> list[A]:
         with self._lock:
             return list(self._armed)
 
     def fired(self, rule: object) -> int:
         """How many calls ``rule`` fired on."""
-        return sum(armed.fired for armed in self.armed() if armed.rule is rule)
+        return sum(armed.fired for armed in self._entries() if armed.rule is rule)
 
     def __len__(self) -> int:
         with self._lock:

@@ -24,7 +24,7 @@ import math
 import random
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal, cast, get_args
 
 import attrs
@@ -123,6 +123,33 @@ class _ArmedStep(Armed[ChurnStep]):
     answered_before: Counter[tuple[str, str, int]] = attrs.field(factory=Counter)
 
 
+class _Steps(ArmedRules[_ArmedStep]):
+    """The churn's armed steps, each knowing how many answers of each page came before it."""
+
+    def add(self, steps: Iterable[ChurnStep], answers: Counter[tuple[str, str, int]]) -> None:
+        self._arm(_ArmedStep(step, answered_before=Counter(answers)) for step in steps)
+
+    def firing(self, route: str, subscription_id: str, page: int) -> list[_ArmedStep]:
+        """Count this request against every step; the steps that fire on it."""
+        with self._lock:
+            return [armed for armed in self._armed if _fires(armed, route, subscription_id, page)]
+
+
+def _fires(armed: _ArmedStep, route: str, subscription_id: str, page: int) -> bool:
+    step = armed.rule
+    if step.route not in ("*", route) or (step.page is not None and step.page != page):
+        return False
+    if step.subscription_id is not None and step.subscription_id.lower() != subscription_id:
+        return False
+    armed.matched += 1
+    if (step.nth is not None and armed.matched != step.nth) or (
+        step.times is not None and armed.fired >= step.times
+    ):
+        return False
+    armed.fired += 1
+    return True
+
+
 class Churn:
     """The changes a fake makes on its own: ``fake.churn`` (see the module's text)."""
 
@@ -132,7 +159,7 @@ class Churn:
         self._clock = clock
         self._rng = random.Random(derived_int(seed, "churn"))
         self._log: list[Change] = []
-        self._steps: ArmedRules[_ArmedStep] = ArmedRules(self._lock)
+        self._steps = _Steps(self._lock)
         self._answers: Counter[tuple[str, str, int]] = Counter()
         self._waiters: list[tuple[tuple[str, str, int], int, asyncio.Event]] = []
         self._rates = ChurnRates()
@@ -238,7 +265,7 @@ class Churn:
         if not steps:
             raise TypeError("add() needs at least one ChurnStep")
         with self._lock:
-            self._steps.arm(_ArmedStep(step, answered_before=Counter(self._answers)) for step in steps)
+            self._steps.add(steps, self._answers)
         return steps[-1]
 
     def clear_steps(self) -> None:
@@ -251,10 +278,7 @@ class Churn:
 
     async def before_answer(self, route: str, subscription_id: str, page: int) -> None:
         """Run the steps matching this request (the fake calls it before reading the list)."""
-        with self._lock:
-            firing = [
-                armed for armed in self._steps.armed() if self._fires(armed, route, subscription_id, page)
-            ]
+        firing = self._steps.firing(route, subscription_id, page)
         for armed in firing:
             step = armed.rule
             if step.after_page is not None:
@@ -262,20 +286,6 @@ class Churn:
                 await self._answered(key, armed.answered_before[key] + 1)
             for kind, count in step.changes.items():
                 self.apply(step.subscription_id or subscription_id, kind, count, position=step.position)
-
-    def _fires(self, armed: _ArmedStep, route: str, subscription_id: str, page: int) -> bool:
-        step = armed.rule
-        if step.route not in ("*", route) or (step.page is not None and step.page != page):
-            return False
-        if step.subscription_id is not None and step.subscription_id.lower() != subscription_id:
-            return False
-        armed.matched += 1
-        if (step.nth is not None and armed.matched != step.nth) or (
-            step.times is not None and armed.fired >= step.times
-        ):
-            return False
-        armed.fired += 1
-        return True
 
     def answered(self, route: str, subscription_id: str, page: int) -> None:
         """The fake has computed its answer to this request (releases answers held for it)."""

@@ -122,17 +122,18 @@ class FaultSet(ArmedRules[Armed[Fault]]):
         self._api_routes = frozenset(api_routes)
 
     def add(self, *faults: Fault) -> Fault:
-        """Arm faults (in order; the first that fires on a call wins). Answers the last."""
+        """Arm faults (in order; the first that fires on a call wins). Answers the last. Every
+        argument is checked first: a batch with something else in it arms nothing."""
         if not faults:
             raise TypeError("add() needs at least one Fault")
         for fault in faults:
             if not isinstance(fault, Fault):
                 raise TypeError(f"expected a Fault, not {type(fault).__name__}")
-        self.arm(Armed(fault) for fault in faults)
+        self._arm(Armed(fault) for fault in faults)
         return faults[-1]
 
     def __iter__(self) -> Iterator[Fault]:
-        return iter([armed.rule for armed in self.armed()])
+        return iter([armed.rule for armed in self._entries()])
 
     def _matches(self, fault: Fault, route: str, client_id: str | None) -> bool:
         if fault.client_id is not None and fault.client_id != client_id:

@@ -236,3 +236,10 @@ async def test_a_removed_fault_stops_firing_and_the_others_keep_their_counts(
     server.faults.clear()
     assert len(server.faults) == 0
     assert (await http.get(cameras_url(server))).status_code == 200
+
+
+def test_a_batch_with_something_else_in_it_arms_nothing(server: FakeServer) -> None:
+    server.faults.clear()
+    with pytest.raises(TypeError, match="expected a Fault, not str"):
+        server.faults.add(Fault(route="listCameras", kind="status"), "status")  # type: ignore[arg-type]
+    assert len(server.faults) == 0

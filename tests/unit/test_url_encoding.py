@@ -52,12 +52,7 @@ def test_a_query_pair_is_encoded_as_urlencode_encodes_it(text: str) -> None:
 
 @given(st.lists(st.tuples(st.text(), st.text()), max_size=4))
 def test_any_text_is_encoded_as_urllib_encodes_it(pairs: list[tuple[str, str]]) -> None:
-    # Lone surrogates cannot be sent at all (the argument checks refuse them): urllib raises too.
-    try:
-        expected = urlencode(pairs)
-    except UnicodeEncodeError:
-        return
-    assert encode_query(tuple(pairs)) == expected
+    assert encode_query(tuple(pairs)) == urlencode(pairs)
     for name, _ in pairs:
         assert quote_segment(name) == quote(name, safe="")
 
@@ -66,7 +61,7 @@ def test_no_pairs_is_an_empty_query() -> None:
     assert encode_query(()) == urlencode(())
 
 
-async def test_a_media_id_and_a_name_arrive_as_sent() -> None:
+async def test_a_media_id_that_needs_escaping_arrives_as_sent() -> None:
     seen: list[httpx.Request] = []
     subscription = str(uuid.uuid4())
     media = {"id": "clip 1/é", "cameraId": str(uuid.uuid4()), "category": "CLIP", "type": "MP4"}
