@@ -149,11 +149,6 @@ class AuthRegistry:
         with self._lock:
             return list(self._tokens)
 
-    def token_count(self) -> int:
-        """Number of tokens issued (expired ones included)."""
-        with self._lock:
-            return len(self._tokens)
-
 
 def monotonic_clock() -> float:
     """The default clock of rate-limit buckets."""
