@@ -70,7 +70,7 @@ class Parameter:
     present_when: tuple[str, Any] | None = None  # x-present-when: (field, value) it comes with, only
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # hashed once, not per request: build_request caches its plan by it
 class SpecOperation(Operation):
     """An operation with its parameters, as the spec describes it."""
 

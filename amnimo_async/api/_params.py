@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import attrs
@@ -64,27 +64,18 @@ class _Plan:
     crossed: tuple[Parameter, ...]  # those with x-not-before or x-present-when
 
 
-_PLANS: dict[int, tuple[SpecOperation, _Plan]] = {}
-
-
+@cache
 def _plan(operation: SpecOperation) -> _Plan:
-    # Keyed by identity (the operations are module constants), holding the operation so that the
-    # id cannot be reused: hashing a frozen operation field by field would cost more than it saves.
-    entry = _PLANS.get(id(operation))
-    if entry is not None and entry[0] is operation:
-        return entry[1]
     arguments = list(operation.arguments())
     steps = tuple(_step(wire_path, parameter) for wire_path, parameter in arguments)
     leaves = [p for _, p in arguments if p.schema.kind != "const"]
-    plan = _Plan(
+    return _Plan(
         steps=steps,
         expected=frozenset(p.python for p in leaves),
         by_wire={p.name: p for p in leaves},
         exclusive=tuple(p for p in leaves if p.exclusive_with),
         crossed=tuple(p for p in leaves if p.not_before is not None or p.present_when is not None),
     )
-    _PLANS[id(operation)] = (operation, plan)
-    return plan
 
 
 def _step(wire_path: tuple[str, ...], parameter: Parameter) -> _Step:
