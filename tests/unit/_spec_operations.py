@@ -11,7 +11,7 @@ import importlib
 import inspect
 import pkgutil
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
@@ -267,14 +267,20 @@ def build(operation_id: str, **changes: Any) -> Request:
     return endpoint_of(operation_id).build(**{**VALID_ARGS[operation_id], **changes})
 
 
-def params_where(predicate: Any) -> list[Any]:
-    """pytest params (operation_id, SpecParam) for every spec parameter matching ``predicate``."""
+def spec_pairs(predicate: Callable[[SpecParam], bool]) -> list[tuple[str, SpecParam]]:
+    """(operation_id, SpecParam) for every spec parameter matching ``predicate`` that has a Python
+    argument (those the SDK fills in itself are left out)."""
     return [
-        pytest.param(op_id, p, id=f"{op_id}-{p.wire}")
+        (op_id, p)
         for op_id in OPERATIONS
         for p in spec_params(op_id)
         if (op_id, p.wire) not in FIXED_BY_SDK and predicate(p)
     ]
+
+
+def params_where(predicate: Callable[[SpecParam], bool]) -> list[Any]:
+    """pytest params (operation_id, SpecParam) for every spec parameter matching ``predicate``."""
+    return [pytest.param(op_id, p, id=f"{op_id}-{p.wire}") for op_id, p in spec_pairs(predicate)]
 
 
 def wire_values(request: Request, param: SpecParam) -> list[Any]:

@@ -13,25 +13,23 @@ import pytest
 
 from amnimo_async import ValidationError
 
-from ._spec_operations import OPERATIONS, SpecParam, build, params_where, resolve, spec_params, wire_values
+from ._spec_operations import SpecParam, build, params_where, resolve, spec_pairs, spec_params, wire_values
 
 # --- bounds from the spec ------------------------------------------------------------------------
 
 
-def _integer_bounds() -> list[Any]:
-    cases = []
-    for op_id in OPERATIONS:
-        for p in spec_params(op_id):
-            if p.schema.get("type") != "integer":
-                continue
-            for key, sign in (("minimum", -1), ("maximum", +1)):
-                if key in p.schema:
-                    bound = p.schema[key]
-                    cases.append(pytest.param(op_id, p, bound, bound + sign, id=f"{op_id}-{p.wire}-{key}"))
-    return cases
+def _bounds(kind: str, low: str, high: str) -> list[Any]:
+    """pytest params (operation_id, param, inside, outside) for each ``low``/``high`` bound the spec
+    gives a parameter of type ``kind``."""
+    return [
+        pytest.param(op_id, p, p.schema[key], p.schema[key] + sign, id=f"{op_id}-{p.wire}-{key}")
+        for op_id, p in spec_pairs(lambda p: p.schema.get("type") == kind)
+        for key, sign in ((low, -1), (high, +1))
+        if key in p.schema
+    ]
 
 
-INTEGER_BOUNDS = _integer_bounds()
+INTEGER_BOUNDS = _bounds("integer", "minimum", "maximum")
 
 
 def test_the_spec_has_the_integer_bounds_the_api_documents() -> None:
@@ -50,22 +48,9 @@ def test_integer_bounds(operation_id: str, param: SpecParam, inside: int, outsid
     assert str(outside) in str(info.value)
 
 
-def _length_bounds() -> list[Any]:
-    cases = []
-    for op_id in OPERATIONS:
-        for p in spec_params(op_id):
-            if p.schema.get("type") != "string":
-                continue
-            if "minLength" in p.schema:
-                n = p.schema["minLength"]
-                cases.append(pytest.param(op_id, p, n, n - 1, id=f"{op_id}-{p.wire}-minLength"))
-            if "maxLength" in p.schema:
-                n = p.schema["maxLength"]
-                cases.append(pytest.param(op_id, p, n, n + 1, id=f"{op_id}-{p.wire}-maxLength"))
-    return cases
-
-
-@pytest.mark.parametrize(("operation_id", "param", "inside", "outside"), _length_bounds())
+@pytest.mark.parametrize(
+    ("operation_id", "param", "inside", "outside"), _bounds("string", "minLength", "maxLength")
+)
 def test_string_length_bounds(operation_id: str, param: SpecParam, inside: int, outside: int) -> None:
     python = param.python(operation_id)
     build(operation_id, **{python: "a" * inside})
@@ -74,16 +59,10 @@ def test_string_length_bounds(operation_id: str, param: SpecParam, inside: int, 
     assert info.value.argument == python
 
 
-def _array_bounds() -> list[Any]:
-    cases = []
-    for op_id in OPERATIONS:
-        for p in spec_params(op_id):
-            if p.schema.get("type") == "array" and "maxItems" in p.schema:
-                cases.append(pytest.param(op_id, p, id=f"{op_id}-{p.wire}"))
-    return cases
-
-
-@pytest.mark.parametrize(("operation_id", "param"), _array_bounds())
+@pytest.mark.parametrize(
+    ("operation_id", "param"),
+    params_where(lambda p: p.schema.get("type") == "array" and "maxItems" in p.schema),
+)
 def test_array_length_bounds(operation_id: str, param: SpecParam) -> None:
     python = param.python(operation_id)
     ids = [f"{i:08x}-0a88-45be-9cfc-{i:012x}" for i in range(1, param.schema["maxItems"] + 2)]
