@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from amnimo_async import AuthenticationError, InMemoryTokenCache, PermissionDeniedError, Token
+from amnimo_async._tokens import TokenManager
 
 from ._scripted import CAMERA, PAGE, SUB, ScriptedAPI, client, error, sequence
 
@@ -56,6 +57,28 @@ async def test_failing_token_call_reaches_every_waiter_as_the_same_error() -> No
     assert all(isinstance(r, AuthenticationError) for r in results)
     assert len({id(r) for r in results}) == 1
     assert "invalid client" in str(results[0])
+
+
+async def test_a_caller_arriving_as_a_failed_fetch_ends_starts_a_new_fetch() -> None:
+    fetches = 0
+    arrivals: list[asyncio.Future[Token]] = []
+
+    async def fetch() -> Token:
+        nonlocal fetches
+        fetches += 1
+        if fetches == 1:
+            # Queued now, this caller's first step runs after the fetch ends but before the
+            # fetch task's done callbacks: the slot must already be free by then.
+            arrivals.append(asyncio.ensure_future(manager.get()))
+            raise RuntimeError("token call failed")
+        return Token("second", issued_at=0.0, expires_at=3600.0)
+
+    manager = TokenManager(fetch, cache=InMemoryTokenCache(), key="k", clock=lambda: 0.0)
+    with pytest.raises(RuntimeError, match="token call failed"):
+        await manager.get()
+    (arrival,) = arrivals
+    assert (await arrival).access_token == "second"
+    assert fetches == 2
 
 
 async def test_transient_token_failure_is_retried() -> None:
