@@ -124,10 +124,10 @@ def run(ctx: typer.Context, action: Callable[[AsyncAmnimo], Awaitable[T]]) -> T:
     return run_loop(work)
 
 
-def run_loop(fn: Callable[..., Awaitable[T]], *args: object) -> T:
-    """``await fn(*args)`` on a new event loop; Ctrl-C raises KeyboardInterrupt on every Python."""
+def run_loop(fn: Callable[[], Awaitable[T]]) -> T:
+    """``await fn()`` on a new event loop; Ctrl-C raises KeyboardInterrupt on every Python."""
     try:
-        return anyio.run(fn, *args)
+        return anyio.run(fn)
     except asyncio.CancelledError:
         # Ctrl-C: the event loop's runner cancels the command, then raises KeyboardInterrupt; on
         # Python 3.10 it cannot tell that cancellation from another and lets it out as it is.

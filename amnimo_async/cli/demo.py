@@ -60,12 +60,9 @@ def demo(
             connect = Settings(server.client_id, server.secret_key, server.base_url, "demo")
             options, cache = state(ctx), FileTokenCache(cache_dir)
             inventory, count = run_loop(
-                _sweep_into,
-                lambda: open_client(options, connect, cache),
-                server.account_id,
-                output,
-                console,
-                bars,
+                lambda: _sweep_into(
+                    lambda: open_client(options, connect, cache), server.account_id, output, console, bars
+                )
             )
             served = len(server.journal)
         stdout_console().print(

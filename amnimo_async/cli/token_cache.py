@@ -48,11 +48,16 @@ def clear(ctx: typer.Context) -> None:
     """Forget the cached token, on disk and in Redis when shared (the next command fetches a new one)."""
     with command_errors(ctx):
         connect = settings(ctx, need_secret=False)
-        run_loop(FileTokenCache().clear, connect.cache_key)
         shared = redis_url(state(ctx), connect)
-        if shared is not None:
-            run_loop(_clear_in_redis, shared, connect.cache_key)
+        run_loop(lambda: _clear(connect.cache_key, shared))
     typer.echo("cleared the cached token" + (" (and in Redis)" if shared else ""), err=True)
+
+
+async def _clear(key: str, shared: str | None) -> None:
+    """Forget the token on disk, then in the Redis at ``shared`` (None: not shared)."""
+    await FileTokenCache().clear(key)
+    if shared is not None:
+        await _clear_in_redis(shared, key)
 
 
 async def _clear_in_redis(url: str, key: str) -> None:
