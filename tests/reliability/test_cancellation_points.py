@@ -135,13 +135,14 @@ async def test_callers_cancelled_while_the_token_is_fetched_leave_it_to_the_next
     server = serve(profile=PROFILE)
     sub = server.subscription_ids[0]
     ids = [server.world.camera_id(sub, i) for i in range(6)]
-    # Long enough that the fetch is still on its way when the callers give up, however slow the machine.
-    server.faults.add(Fault(kind="latency", route="issueToken", latency=1.0))
     async with small_pool() as http:
         amnimo = connect(server, http_client=http, rate=20, burst=2)  # one request each 50 ms
         amnimo.transport.tokens.clock = clock
         probe = Probe(amnimo, http)
         await amnimo.cameras.get(sub, ids[0])  # the first token, and the slot spent
+        # The second token call, long enough that it is still on its way when the callers give
+        # up, however slow the machine.
+        server.faults.add(Fault(kind="latency", route="issueToken", latency=1.0))
         clock.advance(STALE)
 
         async def callers() -> None:
@@ -168,7 +169,9 @@ async def test_callers_cancelled_while_the_token_is_fetched_leave_it_to_the_next
                 group.cancel_scope.cancel()
         assert probe.fetching_token()  # the callers gave up, not the fetch
         if then == "use its token":
-            await until(lambda: not probe.fetching_token())
+            fetch = probe.tokens._inflight
+            assert fetch is not None
+            await asyncio.wait({fetch})
         camera = await amnimo.cameras.get(sub, ids[1])
         assert camera.id == ids[1]
         await settled(server)  # a request of theirs still in the fake would not be journaled yet
