@@ -45,7 +45,7 @@ from amnimo_async.testing import DataProfile, FakeAmnimo, FakeServer, Subscripti
 from amnimo_async.testing._redis_server import RedisServer
 
 from ._sweep_contenders import REPO, Latency, _child_env, _last_json, minimal_requests
-from ._util import COMMAND, environment, interleave_async, median, spread, table
+from ._util import COMMAND, environment, interleave_async, median, spread, table, verdict
 
 SEED = 13
 RATE = 5.0
@@ -218,10 +218,6 @@ def _fleet_row(run: FleetRun) -> list[str]:
     ]
 
 
-def _verdict(label: str, ok: bool, detail: str) -> str:
-    return f"- {'✓' if ok else '✗'} {label}: {detail}"
-
-
 def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as directory, RedisServer.started(Path(directory)) as redis_server:
@@ -296,13 +292,13 @@ def main() -> None:
         if run.mode != "redis":
             continue
         label = f"{run.workers} workers with Redis"
-        print(_verdict(f"{label}: no 429", run.throttled == 0, str(run.throttled)))
-        print(_verdict(f"{label}: one token call", run.token_calls == 1, str(run.token_calls)))
+        print(verdict(f"{label}: no 429", run.throttled == 0, str(run.throttled)))
+        print(verdict(f"{label}: one token call", run.token_calls == 1, str(run.token_calls)))
         ratio = run.wall / run.bound
-        print(_verdict(f"{label}: wall ≤ {RATIO_TARGET} × bound", ratio <= RATIO_TARGET, f"{ratio:.3f}"))
+        print(verdict(f"{label}: wall ≤ {RATIO_TARGET} × bound", ratio <= RATIO_TARGET, f"{ratio:.3f}"))
     for cache in ("file", "redis"):
         calls = [cron[cache, sync, together] for sync in (False, True) for together in (False, True)]
-        print(_verdict(f"cron with {caches[cache]}: 1 token call per 5 runs", set(calls) == {1}, str(calls)))
+        print(verdict(f"cron with {caches[cache]}: 1 token call per 5 runs", set(calls) == {1}, str(calls)))
     print()
 
 
