@@ -21,10 +21,6 @@ MAX_LINES = 500
 # Where the hand-written Python lives: the package, its tests, benchmarks, docs hooks, nox.
 HAND_WRITTEN_ROOTS = ("amnimo_async", "tests", "benchmarks", "docs/hooks", "noxfile.py")
 
-# Hand-written modules still over the limit, each being split by its own piece of work. The test
-# fails once one is back under the limit, so that its line here is removed with the split.
-PENDING_SPLIT: dict[str, str] = {}
-
 Graph = dict[str, set[str]]
 
 
@@ -237,10 +233,8 @@ def too_long(root: Path) -> dict[str, int]:
 
 
 def test_no_hand_written_module_is_over_500_lines() -> None:
-    found = {name: lines for name, lines in too_long(ROOT).items() if name not in PENDING_SPLIT}
+    found = too_long(ROOT)
     assert not found, f"split these modules (at most {MAX_LINES} lines each): {found}"
-    split = [name for name in PENDING_SPLIT if name not in too_long(ROOT)]
-    assert not split, f"{split} now within {MAX_LINES} lines (or gone): remove them from PENDING_SPLIT"
 
 
 def test_the_size_check_covers_every_root_and_skips_only_generated_code() -> None:
