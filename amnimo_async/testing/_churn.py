@@ -166,6 +166,7 @@ class Churn:
         self._active: list[tuple[int, str, float]] = []  # (number, kind, rate) of the kinds that change
         self._started = clock()
         self._due: dict[tuple[str, str], int] = {}
+        self._catching_up = False
         if rates is not None:
             self.start(rates)
 
@@ -196,16 +197,26 @@ class Churn:
         if not self._active:
             return []
         with self._lock:
-            elapsed = self._clock() - self._started
-            due: list[tuple[float, int, int, str, str]] = []
-            for sub_number, sub in enumerate(self._world.subscription_ids):
-                for kind_number, kind, rate in self._active:
-                    owed = math.floor(elapsed * rate + 1e-9)
-                    done = self._due.get((sub, kind), 0)
-                    due += [(n / rate, kind_number, sub_number, sub, kind) for n in range(done + 1, owed + 1)]
-                    self._due[(sub, kind)] = max(done, owed)
-            made = [self._change(sub, cast(ChangeKind, kind), None) for *_, sub, kind in sorted(due)]
-            return [change for change in made if change is not None]
+            # Its own changes read the world, which calls it again: no changes inside a change.
+            if self._catching_up:
+                return []
+            self._catching_up = True
+            try:
+                return self._make_due()
+            finally:
+                self._catching_up = False
+
+    def _make_due(self) -> list[Change]:
+        elapsed = self._clock() - self._started
+        due: list[tuple[float, int, int, str, str]] = []
+        for sub_number, sub in enumerate(self._world.subscription_ids):
+            for kind_number, kind, rate in self._active:
+                owed = math.floor(elapsed * rate + 1e-9)
+                done = self._due.get((sub, kind), 0)
+                due += [(n / rate, kind_number, sub_number, sub, kind) for n in range(done + 1, owed + 1)]
+                self._due[(sub, kind)] = max(done, owed)
+        made = [self._change(sub, cast(ChangeKind, kind), None) for *_, sub, kind in sorted(due)]
+        return [change for change in made if change is not None]
 
     # --- by hand ----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Literal
 
 from ._data import MediaRecord, Subscription
@@ -82,13 +82,18 @@ class ItemOrder:
 
 
 class Listings:
-    """The cameras and devices of every subscription, each list in its current order."""
+    """The cameras and devices of every subscription, each list in its current order.
 
-    def __init__(self, lock: threading.RLock) -> None:
+    Every read or change of a list passes :meth:`order`, which first calls ``before_use`` (the
+    world catches up with its clock there)."""
+
+    def __init__(self, lock: threading.RLock, before_use: Callable[[], object]) -> None:
         self._lock = lock
+        self._before_use = before_use
         self._orders: dict[tuple[str, ListedKind], ItemOrder] = {}
 
     def order(self, sub: Subscription, kind: ListedKind) -> ItemOrder:
+        self._before_use()
         with self._lock:
             order = self._orders.get((sub.subscription_id, kind))
             if order is None:

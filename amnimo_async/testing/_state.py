@@ -8,8 +8,8 @@ Tests shape the flows through it: :meth:`World.fail_media` and :attr:`World.fail
 (media that end FAILED), :attr:`World.port_boot_delay` (ports that take longer than their
 timer to come back) and :attr:`World.storage` (how the file host treats ranges and credentials).
 Cameras and devices can be inserted and deleted (``fake.churn`` does it); the world lists them in
-their current order, and :attr:`World.before_read` runs before it answers a read (the churn's
-background changes catch up with the clock there).
+their current order, and :attr:`World.before_read` runs whenever it reads or changes a list or the
+media of a subscription (the churn's background changes catch up with the clock there).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class World:
         self._ports: dict[tuple[str, int, str], _PortState] = {}
         self._created = 0
         self._lock = threading.RLock()
-        self._listings = Listings(self._lock)
+        self._listings = Listings(self._lock, self._catch_up)
         self.storage = StorageOptions()
         """How the file host answers downloads (ranges, credentials); see :class:`StorageOptions`."""
         self.fail_new_media = False
@@ -90,7 +90,12 @@ class World:
         self.port_boot_delay = 0.0
         """Seconds a reset port stays ENABLING after its timer before it is ENABLED again."""
         self.before_read: Callable[[], object] = _nothing
-        """Called before the world answers a read (the churn catches up there, under :attr:`lock`)."""
+        """Called before the world reads or changes a list or a subscription's media (the churn
+        catches up there, under :attr:`lock`)."""
+
+    def _catch_up(self) -> None:
+        # Every list read passes Listings.order, every media read _store: both call this.
+        self.before_read()
 
     @property
     def lock(self) -> threading.RLock:
@@ -167,17 +172,14 @@ class World:
 
     def listed(self, subscription_id: str, kind: ListedKind, page: int, size: int) -> tuple[int, list[int]]:
         """What a listing answers now: the total, and the generation indexes on page ``page``."""
-        self.before_read()
         return self._listings.listed(self.subscription(subscription_id), kind, page, size)
 
     def index_of(self, subscription_id: str, kind: ListedKind, item_id: str) -> int | None:
         """The generation index of the camera or device ``item_id`` if it is listed now, else None."""
-        self.before_read()
         return self._listings.index_of(self.subscription(subscription_id), kind, item_id)
 
     def ids(self, subscription_id: str, kind: ListedKind) -> list[str]:
         """The ids of a subscription's cameras or devices, in list order, now."""
-        self.before_read()
         return self._listings.ids(self.subscription(subscription_id), kind)
 
     def insert(self, subscription_id: str, kind: ListedKind, position: int) -> str:
@@ -191,6 +193,7 @@ class World:
     # --- media ----------------------------------------------------------------------------
 
     def _store(self, sub: Subscription) -> MediaStore:
+        self._catch_up()
         store = self._media.get(sub.subscription_id)
         if store is None:
             store = MediaStore(self.dataset.generated_media(sub))
@@ -199,7 +202,6 @@ class World:
 
     def find_media(self, subscription_id: str, media_id: str) -> MediaRecord | None:
         """A media of the subscription with processing settled, or None."""
-        self.before_read()
         with self._lock:
             record = self._store(self.subscription(subscription_id)).by_id.get(media_id)
             if record is not None:
@@ -233,7 +235,6 @@ class World:
         limit: int | None = None,
     ) -> list[MediaRecord]:
         """Media records in search order, filtered, from ``offset``, at most ``limit``."""
-        self.before_read()
         now = self.now()
         camera = camera_id.lower() if camera_id is not None else None
         found: list[MediaRecord] = []

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
+from collections.abc import Callable
+
 import pytest
 
 from amnimo_async import NotFoundError
-from amnimo_async.testing import ChurnRates, ChurnStep, DataProfile, FakeAmnimo, ManualClock
+from amnimo_async.testing import ChurnRates, ChurnStep, DataProfile, FakeAmnimo, ManualClock, World
 from amnimo_async.testing.__main__ import _parser, build_fake
 
 from .conftest import Connect, Serve, churn_of
@@ -34,6 +38,49 @@ def test_rates_follow_the_fakes_clock_exactly() -> None:
     clock.advance(100)
     fake.world.ids(sub, "cameras")
     assert len(fake.churn.changes()) == 30
+
+
+FIRST_READS: dict[str, Callable[[World, str], object]] = {
+    "camera_count": lambda world, sub: world.camera_count(sub),
+    "camera": lambda world, sub: world.camera(sub, 44)["id"],
+    "cameras": lambda world, sub: [camera["id"] for camera in world.cameras(sub)],
+    "camera_id": lambda world, sub: world.camera_id(sub, 44),
+    "device_count": lambda world, sub: world.device_count(sub),
+    "devices": lambda world, sub: [device["id"] for device in world.devices(sub)],
+    "media_count": lambda world, sub: world.media_count(sub),
+    "media_at": lambda world, sub: world.media_at(sub, 0).id,
+}
+
+
+@pytest.mark.parametrize("read", FIRST_READS.values(), ids=FIRST_READS.keys())
+def test_any_read_is_the_first_to_catch_up(read: Callable[[World, str], object]) -> None:
+    # Whichever read comes first after the clock moved answers the world as it is by then.
+    clock = ManualClock()
+    rates = ChurnRates(media_created=1, cameras_added=1, devices_added=1)
+    fake = FakeAmnimo(seed=4, profile=PROFILE, clock=clock, churn=rates)
+    sub = fake.subscription_ids[0]
+    clock.advance(5)
+    first = read(fake.world, sub)
+    assert len(fake.churn.changes(subscription_id=sub)) == 15
+    fake.world.ids(sub, "cameras")  # caught up: a second read sees what the first one did
+    assert read(fake.world, sub) == first
+
+
+def test_a_change_is_not_interrupted_by_the_catch_up_its_own_reads_call() -> None:
+    # A clock that moves a second on every read: the churn's reads of the world make more
+    # changes due, and those must wait for the next read, not land inside the change that read.
+    clock = functools.partial(ManualClock().advance, 1.0)
+    rates = ChurnRates(media_deleted=0.2, cameras_deleted=0.2)
+    profile = DataProfile.explicit([{"cameras": 10, "media": 50}])
+    fake = FakeAmnimo(seed=1, profile=profile, clock=clock, churn=rates)
+    sub = fake.subscription_ids[0]
+    for _ in range(40):
+        count = fake.world.media_count(sub)
+    log = fake.churn.changes()
+    kinds = Counter(change.kind for change in log)
+    assert kinds["cameras_deleted"] == 10  # all of them, and then nothing more to delete
+    assert count == 50 - kinds["media_deleted"]
+    assert len({change.item_id for change in log}) == len(log)
 
 
 def test_the_same_seed_and_steps_make_the_same_changes() -> None:
