@@ -162,13 +162,9 @@ class Churn:
         self._steps = _Steps(self._lock)
         self._answers: Counter[tuple[str, str, int]] = Counter()
         self._waiters: list[tuple[tuple[str, str, int], int, asyncio.Event]] = []
-        self._rates = ChurnRates()
-        self._active: list[tuple[int, str, float]] = []  # (number, kind, rate) of the kinds that change
-        self._started = clock()
-        self._due: dict[tuple[str, str], int] = {}
         self._catching_up = False
-        if rates is not None:
-            self.start(rates)
+        self._due: dict[tuple[str, str], int]  # set by start(); declared for the type checker
+        self.start(rates if rates is not None else ChurnRates())
 
     # --- rates ------------------------------------------------------------------------------
 
