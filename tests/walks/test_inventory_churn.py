@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import collections
-import threading
+import functools
 
 import pytest
 
-from amnimo_async.testing import ChurnRates, ChurnStep, DataProfile, FakeServer
+from amnimo_async.testing import ChurnRates, ChurnStep, DataProfile, FakeServer, ManualClock
 
 from .conftest import Connect, Serve, added_since, churn_of, repeated
 
@@ -19,20 +19,6 @@ PROFILE = DataProfile.explicit(
     ]
 )
 KINDS = ("cameras", "media", "devices")
-
-
-class TickingClock:
-    """A clock that moves ``step`` seconds each time it is read: churn at a rate, reproducibly
-    (as many changes as the fake reads its clock), with no real time involved."""
-
-    def __init__(self, start: float = 1_772_323_200.0, step: float = 0.01) -> None:
-        self._now, self._step = start, step
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            self._now += self._step
-            return self._now
 
 
 def snapshot(server: FakeServer) -> dict[tuple[str, str], list[str]]:
@@ -73,10 +59,11 @@ async def test_a_sweep_while_items_are_added_before_every_answer(
 
 
 async def test_a_sweep_under_background_churn_at_a_rate(serve: Serve, connect: Connect) -> None:
-    # Additions at a rate by a clock that moves as the fake reads it: changes land between
-    # answers wherever the sweep happens to be.
+    # Additions at a rate by a clock that moves 0.01 s each time the fake reads it: changes land
+    # between answers wherever the sweep happens to be, reproducibly, with no real time involved.
     rates = ChurnRates(media_created=3.0, cameras_added=2.0, devices_added=1.0)
-    server = serve(profile=PROFILE, clock=TickingClock(), churn=rates)
+    ticking = functools.partial(ManualClock().advance, 0.01)
+    server = serve(profile=PROFILE, clock=ticking, churn=rates)
     churn = churn_of(server).churn
     before = snapshot(server)
     mark = churn.mark()
