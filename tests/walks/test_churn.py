@@ -145,7 +145,11 @@ async def test_served_lists_show_the_changes(serve: Serve, connect: Connect) -> 
     devices = await amnimo.devices.list_external(sub, page=1, size=10)
     assert devices.summary.total == 13
     assert devices.data[1].id == new_device.item_id
-    assert (await amnimo.devices.external(sub, new_device.item_id)).summary.total >= 0
+    # The new device answers on its own route too, with what the world holds behind it.
+    (held,) = [device for device in server.world.devices(sub) if device["id"] == new_device.item_id]
+    external = await amnimo.devices.external(sub, new_device.item_id)
+    assert external.summary.total == len(held["externalDevices"])
+    assert [e.ip_address for e in external.data] == [e["ipAddress"] for e in held["externalDevices"]]
 
 
 async def test_steps_fire_on_the_requests_they_name(serve: Serve, connect: Connect) -> None:
