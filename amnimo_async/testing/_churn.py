@@ -124,10 +124,17 @@ class _ArmedStep(Armed[ChurnStep]):
 
 
 class _Steps(ArmedRules[_ArmedStep]):
-    """The churn's armed steps, each knowing how many answers of each page came before it."""
+    """The churn's armed steps; one that waits for another page (``after_page``) knows how many
+    answers of each page came before it was added."""
 
     def add(self, steps: Iterable[ChurnStep], answers: Counter[tuple[str, str, int]]) -> None:
-        self._arm(_ArmedStep(step, answered_before=Counter(answers)) for step in steps)
+        # Only those steps read the answers: the others need no copy.
+        self._arm(
+            _ArmedStep(step, answered_before=Counter(answers))
+            if step.after_page is not None
+            else _ArmedStep(step)
+            for step in steps
+        )
 
     def firing(self, route: str, subscription_id: str, page: int) -> list[_ArmedStep]:
         """Count this request against every step; the steps that fire on it."""
