@@ -54,7 +54,8 @@ class ArmedRules(Generic[A]):
 
     def fired(self, rule: object) -> int:
         """How many calls ``rule`` fired on."""
-        return sum(armed.fired for armed in self._entries() if armed.rule is rule)
+        with self._lock:  # one reading: no count moves while they are summed
+            return sum(armed.fired for armed in self._armed if armed.rule is rule)
 
     def __len__(self) -> int:
         with self._lock:
