@@ -51,9 +51,8 @@ media present throughout as were deleted while it ran (no total shows a deletion
 from __future__ import annotations
 
 import asyncio
-import collections
 import math
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Generic, TypeVar
 
 from ._models import Media
@@ -101,16 +100,19 @@ def counted(total_of: Callable[[PageT], int], size_of: Callable[[PageT], int], w
 
 
 class _Ahead(Generic[PageT]):
-    """The requests for the pages after the one being handed out, at most ``window`` in flight."""
+    """Requests for the pages a walk is about to hand out, at most ``window`` in flight, taken in
+    page order (the counted walk's pages ahead, a re-read's pages, a media search's lookahead)."""
 
     def __init__(self, fetch: FetchPage[PageT], window: int) -> None:
         self._fetch = fetch
         self._window = window
         self._pending: dict[int, asyncio.Future[PageT]] = {}
 
-    def keep(self, number: int, end: int) -> None:
-        """Requests in flight (or answered) for pages ``number`` up to ``end`` (excluded)."""
-        for following in range(number, min(number + self._window, end)):
+    def keep(self, number: int, end: int | None = None) -> None:
+        """Requests in flight (or answered) for pages ``number`` up to ``end`` (excluded; no end
+        when ``None``), at most ``window`` of them."""
+        last = number + self._window if end is None else min(number + self._window, end)
+        for following in range(number, last):
             if following not in self._pending:
                 self._pending[following] = asyncio.ensure_future(self._fetch(following))
 
@@ -138,7 +140,7 @@ async def _reread(
     first = number
     answers: list[PageT] = []
     for _ in range(REREAD_ROUNDS):
-        answers = [page async for page in in_order(fetch, range(first, number + 1), window)]
+        answers = await _read_together(fetch, first, number, window)
         totals = {total_of(page) for page in answers}
         lowest = min(totals)
         back = number if lowest >= total else max(0, number - math.ceil((total - lowest) / size))
@@ -148,27 +150,18 @@ async def _reread(
     return answers
 
 
-async def in_order(fetch: FetchPage[PageT], numbers: Iterable[int], window: int) -> AsyncIterator[PageT]:
-    """Fetch pages ``numbers`` concurrently, at most ``window`` in flight, and yield them in order.
-
-    A failure is raised when its page's turn comes; whatever is still in flight is cancelled.
-    """
-    todo: Iterator[int] = iter(numbers)
-    pending: collections.deque[asyncio.Future[PageT]] = collections.deque()
+async def _read_together(fetch: FetchPage[PageT], first: int, last: int, window: int) -> list[PageT]:
+    """Pages ``first..last`` (``last`` included), at most ``window`` in flight, in page order; a
+    failure is raised at its page's turn, and whatever is still in flight is cancelled."""
+    ahead: _Ahead[PageT] = _Ahead(fetch, window)
     try:
-        for number in todo:
-            pending.append(asyncio.ensure_future(fetch(number)))
-            if len(pending) >= window:
-                break
-        while pending:
-            page = await pending[0]
-            pending.popleft()
-            following = next(todo, None)
-            if following is not None:
-                pending.append(asyncio.ensure_future(fetch(following)))
-            yield page
+        answers: list[PageT] = []
+        for number in range(first, last + 1):
+            ahead.keep(number, last + 1)
+            answers.append(await ahead.take(number))
+        return answers
     finally:
-        await cancel_all(pending)
+        await ahead.close()
 
 
 MediaPage = tuple[Media, ...]
@@ -182,20 +175,19 @@ def media_pages(
     says is old, that page cut before it."""
 
     async def walk(fetch: FetchPage[MediaPage]) -> AsyncGenerator[MediaPage, None]:
-        pending: collections.deque[asyncio.Future[MediaPage]] = collections.deque()
-        following = 0
+        ahead: _Ahead[MediaPage] = _Ahead(fetch, lookahead + 1)
+        number = 0
         try:
             while True:
-                while len(pending) <= lookahead:
-                    pending.append(asyncio.ensure_future(fetch(following)))
-                    following += 1
-                page = await pending.popleft()
+                ahead.keep(number)
+                page = await ahead.take(number)
                 cut = _first_old(page, old) if old is not None else len(page)
                 yield page[:cut] if cut < len(page) else page
                 if cut < len(page) or len(page) < page_size:
                     break
+                number += 1
         finally:
-            await cancel_all(pending)
+            await ahead.close()
 
     return walk
 
