@@ -19,7 +19,7 @@ from ._errors import TRANSIENT_ERRORS
 from ._models import Media
 from ._paginate import Paginator, media_paginator
 from ._polling import positive_seconds
-from ._seen import id_key
+from ._seen import SeenIds
 from ._walks import MediaPage
 
 DEFAULT_EVERY = 60.0
@@ -138,8 +138,8 @@ class Cursor:
     def __init__(self, since: datetime | None) -> None:
         self.time = since
         # None: every media of ``time`` is old (``since`` excludes its own instant).
-        self.at_time: set[int | str] | None = None if since is not None else set()
-        self.undated: set[int | str] = set()
+        self.at_time: SeenIds | None = None if since is not None else SeenIds()
+        self.undated = SeenIds()
 
     def older(self, media: Media) -> bool:
         """Whether a walk newest first can stop at ``media``: requested before the cursor."""
@@ -148,22 +148,24 @@ class Cursor:
 
     def is_new(self, media: Media) -> bool:
         """Whether ``media`` has not been handed out (nor is older than the cursor)."""
-        moment, key = media.requested_date_time, id_key(media.id)
+        moment = media.requested_date_time
         if moment is None:
-            return key not in self.undated
+            return media.id not in self.undated
         if self.time is None or moment > self.time:
             return True
-        return moment == self.time and self.at_time is not None and key not in self.at_time
+        return moment == self.time and self.at_time is not None and media.id not in self.at_time
 
     def passed(self, media: Media) -> None:
         """``media`` was handed out (or, in a first poll without ``since``, was there already)."""
-        moment, key = media.requested_date_time, id_key(media.id)
+        moment = media.requested_date_time
         if moment is None:
-            self.undated.add(key)
+            self.undated.add(media.id)
         elif self.time is None or moment > self.time:
-            self.time, self.at_time = moment, {key}
+            at_time = SeenIds()
+            at_time.add(media.id)
+            self.time, self.at_time = moment, at_time
         elif self.at_time is not None:
-            self.at_time.add(key)
+            self.at_time.add(media.id)
 
 
 _UNDATED = datetime.max.replace(tzinfo=timezone.utc)
