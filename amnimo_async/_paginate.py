@@ -15,7 +15,6 @@ Breaking out of the loop, or cancelling it, cancels the requests still in flight
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -27,7 +26,7 @@ from ._endpoint import ClientLike, Endpoint
 from ._errors import ValidationError
 from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
 from ._seen import SeenIds
-from ._walks import FetchPage, MediaPage, Walk, counted, media_pages
+from ._walks import FetchPage, MediaPage, Walk, counted, media_pages, page_count
 from .api.cameras import list_cameras
 from .api.devices import list_external_devices
 from .api.media import search_camera_media, search_subscription_media
@@ -161,7 +160,7 @@ def iterate_cameras(
         size=size,
         page_argument="page",
     )
-    return Paginator(fetch, walk, _cameras_of, _with_cameras, _camera_page_count)
+    return Paginator(fetch, walk, _cameras_of, _with_cameras, page_count(_camera_total, _camera_size))
 
 
 def _camera_total(page: CameraPage) -> int:
@@ -180,11 +179,6 @@ def _with_cameras(page: CameraPage, cameras: tuple[Camera, ...]) -> CameraPage:
     return attrs.evolve(page, cameras=cameras)
 
 
-def _camera_page_count(first: CameraPage) -> int:
-    """ceil(total / size), at least 1."""
-    return max(1, math.ceil(first.total / first.size)) if first.size else 1
-
-
 def iterate_external_devices(
     client: ClientLike,
     subscription_id: str,
@@ -198,7 +192,7 @@ def iterate_external_devices(
     fetch = page_fetcher(
         list_external_devices.endpoint, client, subscription_id, size=size, page_argument="page"
     )
-    return Paginator(fetch, walk, _devices_of, _with_devices, _device_page_count)
+    return Paginator(fetch, walk, _devices_of, _with_devices, page_count(_device_total, _device_size))
 
 
 def _device_total(page: ExternalDevicePage) -> int:
@@ -215,10 +209,6 @@ def _devices_of(page: ExternalDevicePage) -> tuple[DeviceExternalDevices, ...]:
 
 def _with_devices(page: ExternalDevicePage, devices: tuple[DeviceExternalDevices, ...]) -> ExternalDevicePage:
     return attrs.evolve(page, data=devices)
-
-
-def _device_page_count(first: ExternalDevicePage) -> int:
-    return max(1, first.summary.total_pages)
 
 
 def iterate_media(

@@ -83,7 +83,7 @@ def counted(total_of: Callable[[PageT], int], size_of: Callable[[PageT], int], w
         number = 1
         try:
             while number * size < total:
-                ahead.keep(number, math.ceil(total / size))
+                ahead.keep(number, _pages_for(total, size))
                 page = await ahead.take(number)
                 if total_of(page) >= total:
                     answers = [page]
@@ -97,6 +97,20 @@ def counted(total_of: Callable[[PageT], int], size_of: Callable[[PageT], int], w
             await ahead.close()
 
     return walk
+
+
+def page_count(total_of: Callable[[PageT], int], size_of: Callable[[PageT], int]) -> Callable[[PageT], int]:
+    """How many pages a counted list has, as one of its pages tells (what :func:`counted` walks)."""
+
+    def count(page: PageT) -> int:
+        return _pages_for(total_of(page), size_of(page))
+
+    return count
+
+
+def _pages_for(total: int, size: int) -> int:
+    """Pages of ``size`` items that hold ``total`` items: ceil(total / size), at least 1."""
+    return max(1, math.ceil(total / size)) if size >= 1 else 1
 
 
 class _Ahead(Generic[PageT]):
