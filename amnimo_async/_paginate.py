@@ -118,10 +118,12 @@ def page_fetcher(
 ) -> FetchPage[PageT]:
     """Pages of ``endpoint`` called with ``args`` and ``kwargs``, the page number passed as
     ``page_argument``; every argument is validated now (by building page 0), before anything
-    is sent."""
-    endpoint.build(*args, **kwargs, **{page_argument: 0})
+    is sent, and that request is the one sent for page 0."""
+    first = endpoint.build(*args, **kwargs, **{page_argument: 0})
 
     def fetch(number: int) -> Awaitable[PageT]:
+        if number == 0:
+            return endpoint.send(client, first)
         return endpoint.asyncio(client, *args, **kwargs, **{page_argument: number})
 
     return fetch
