@@ -220,10 +220,7 @@ class Inventory:
             return iterate_cameras(self._client, subscription_id)
         if kind == "devices":
             return iterate_external_devices(self._client, subscription_id)
-        # No look-ahead: a sweep makes no request it does not need.
-        return iterate_media(
-            self._client, subscription_id, page_size=MEDIA_PAGE_SIZE, lookahead=0, since=self._since
-        )
+        return iterate_media(self._client, subscription_id, since=self._since)
 
     def _page_done(self) -> None:
         self._pages_done += 1
