@@ -21,7 +21,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
-from ._arguments import choice, timestamp
+from ._arguments import timestamp
 from ._endpoint import ClientLike, Endpoint
 from ._errors import ValidationError
 from ._models import Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
@@ -236,13 +236,9 @@ def iterate_media(
     next page boundary: at most as many as were deleted."""
     if isinstance(lookahead, bool) or not isinstance(lookahead, int) or lookahead < 0:
         raise ValidationError("lookahead", f"must be an integer of at least 0, got {lookahead!r}")
-    old = None
     if since is not None:
         timestamp("since", since)
-        if choice("sort_dir", sort_dir, ("asc", "desc")) != "desc":
-            raise ValidationError("sort_dir", "must be 'desc' with since (newest first), got 'asc'")
-        old = at_or_before(since)
-    return media_paginator(
+    paginator = media_paginator(
         client,
         subscription_id,
         camera_id,
@@ -250,8 +246,11 @@ def iterate_media(
         sort_dir=sort_dir,
         page_size=page_size,
         lookahead=lookahead,
-        old=old,
+        old=None if since is None else at_or_before(since),
     )
+    if since is not None and sort_dir != "desc":  # the search has checked it is "asc" or "desc"
+        raise ValidationError("sort_dir", f"must be 'desc' with since (newest first), got {sort_dir!r}")
+    return paginator
 
 
 def at_or_before(moment: datetime) -> Callable[[Media], bool]:
