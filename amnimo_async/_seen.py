@@ -1,8 +1,8 @@
 """The ids a walk has handed out, kept compactly so that a walk hands each id out at most once.
 
 A walk of 100,000 items remembers 100,000 ids. Kept as text, a uuid costs 85 bytes plus its slot
-in the set; kept as its 128-bit integer, 44 bytes plus the slot (about 84 bytes an id in all,
-8.4 MB for 100,000: :meth:`SeenIds.footprint` counts it). Ids that are not uuids in the
+in the set; kept as its 128-bit integer, 44 bytes plus the slot (about 86 bytes an id in all,
+8.2 MiB for 100,000: :meth:`SeenIds.footprint` counts it). Ids that are not uuids in the
 8-4-4-4-12 form are kept as they are. A uuid is matched whatever its letter case, as uuids are.
 """
 
