@@ -21,7 +21,7 @@ import attrs
 from ._arguments import timestamp
 from ._endpoint import ClientLike
 from ._errors import AmnimoError, ValidationError
-from ._models import Account, Camera, DeviceExternalDevices, Media
+from ._models import Account, Camera, CameraPage, DeviceExternalDevices, ExternalDevicePage, Media
 from ._paginate import MEDIA_PAGE_SIZE, Paginator, iterate_cameras, iterate_external_devices, iterate_media
 from ._tasks import all_or_first_failure, cancel_all
 from .api.accounts import get_hierarchy
@@ -194,14 +194,16 @@ class Inventory:
     ) -> None:
         paginator = self._paginator(subscription_id, kind)
         pages = paginator.pages()
-        page_number = 0
+        handed_out = 0
+        next_page = 0  # the page the list goes on from: where it failed, if it does
         try:
             async for page in pages:
-                if page_number == 0 and paginator.page_count is not None:
+                if handed_out == 0 and paginator.page_count is not None:
                     self._pages_expected += paginator.page_count(page) - 1
                 if kind == "media" and len(page) >= MEDIA_PAGE_SIZE:
                     self._pages_expected += 1  # a full page: one more to know it was the last
-                page_number += 1
+                next_page = _page_number(page, handed_out) + 1
+                handed_out += 1
                 self._page_done()
                 for item in paginator.items_of(page):
                     counts[kind] += 1
@@ -209,7 +211,7 @@ class Inventory:
                     await queue.put(InventoryRecord(subscription_id, kind, item))
                 self._report()
         except AmnimoError as exc:
-            error = SweepError(subscription_id, kind, page_number, exc)
+            error = SweepError(subscription_id, kind, next_page, exc)
             self.summary.errors.append(error)
             await queue.put(InventoryRecord(subscription_id, "error", error))
         finally:
@@ -236,6 +238,16 @@ class Inventory:
                     self._subscriptions_total,
                 )
             )
+
+
+def _page_number(page: object, handed_out: int) -> int:
+    """A page's own number. Camera and device pages carry it (a re-read hands pages out again, so
+    counting them would run ahead); media pages do not, and are handed out once each, in order."""
+    if isinstance(page, CameraPage):
+        return page.page
+    if isinstance(page, ExternalDevicePage):
+        return page.summary.page_number
+    return handed_out
 
 
 def _kinds(include: Iterable[Kind] | str) -> list[Kind]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import math
 
 import anyio
+import httpx
 import pytest
 
-from amnimo_async import NotFoundError, ValidationError
+from amnimo_async import AsyncAmnimo, InMemoryTokenCache, NotFoundError, ValidationError
 from amnimo_async._inventory import InventoryRecord, Progress, SweepError
 from amnimo_async.testing import Fault
 
@@ -166,3 +168,40 @@ async def test_each_pass_over_an_inventory_is_a_sweep_of_its_own() -> None:
     assert len(first) == len(second) == sum(c["cameras"] for c in SUBSCRIPTIONS[1:3])
     assert inventory.summary.counts == expected  # not doubled by the second pass
     assert inventory.summary.requests == 1 + 2  # hierarchy + one camera page each, this pass only
+
+
+async def test_an_error_after_pages_read_again_names_the_page_that_failed() -> None:
+    # Pages of 2 of 8 cameras; the first camera goes before page 1 is answered (total 7), so page 1
+    # is asked again, then pages 0 and 1 are read again together and handed out (page 0 twice).
+    # Page 2 follows; page 3 fails: the error names page 3, not the count of pages handed out (4).
+    account, sub = "5b1b1bd3-0a3c-4f43-9a7e-2d3f1b6c9e01", "d079718b-ff63-45dd-947b-4950c023750f"
+    cameras = [f"cam-{n}" for n in range(8)]
+    asked: collections.Counter[int] = collections.Counter()
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/oauth2/token"):
+            return httpx.Response(
+                200, json={"access_token": "t" * 20, "token_type": "Bearer", "expires_in": 7200}
+            )
+        if request.url.path.endswith("/hierarchy"):
+            return httpx.Response(200, json={"accountId": account, "subscriptionId": sub})
+        page = int(request.url.params["page"])
+        asked[page] += 1
+        if page == 3:
+            return httpx.Response(404, json={"message": "gone"})
+        listed = cameras if asked == {0: 1} else cameras[1:]
+        chunk = [{"id": camera} for camera in listed[2 * page : 2 * page + 2]]
+        return httpx.Response(200, json={"total": len(listed), "page": page, "size": 2, "cameras": chunk})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(api))
+    async with AsyncAmnimo(
+        "client", "secret", base_url="https://api.test/ex", http_client=http, token_cache=InMemoryTokenCache()
+    ) as amnimo:
+        records = [r async for r in amnimo.inventory(account, include="cameras")]
+    await http.aclose()
+    assert [r.item.id for r in records if r.kind == "cameras"] == cameras[:7]
+    assert asked == {0: 2, 1: 3, 2: 1, 3: 1}  # page 1 asked again alone, then with page 0
+    (error,) = [r.item for r in records if r.kind == "error"]
+    assert isinstance(error, SweepError)
+    assert (error.kind, error.page) == ("cameras", 3)
+    assert isinstance(error.error, NotFoundError)
