@@ -10,11 +10,19 @@ from __future__ import annotations
 import collections
 from collections.abc import Iterable
 
-from amnimo_async.testing import FakeAmnimo, FakeServer
+from amnimo_async.testing import DataProfile, FakeAmnimo, FakeServer
 
 from ..integration.conftest import Connect, Serve, clock, connect, serve
 
 __all__ = ["Connect", "Serve", "clock", "connect", "serve"]
+
+SEARCH = "searchSubscriptionMedia"
+"""The subscription-wide media search's route in the fake's journal."""
+
+
+def media_server(serve: Serve, media: int = 230, cameras: int = 2) -> FakeServer:
+    """A fake on loopback with one subscription of ``cameras`` cameras, ``media`` media, no devices."""
+    return serve(profile=DataProfile.explicit([{"cameras": cameras, "media": media, "devices": 0}]))
 
 
 def churn_of(server: FakeServer) -> FakeAmnimo:

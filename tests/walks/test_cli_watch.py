@@ -17,14 +17,9 @@ import pytest
 from amnimo_async.testing import DataProfile, FakeAmnimo, FakeServer, ManualClock
 
 from ..cli.conftest import Runner, command, environment
+from .conftest import SEARCH
 
 HANG_GUARD = 30.0
-SEARCH = "searchSubscriptionMedia"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
 
 
 @pytest.fixture

@@ -9,14 +9,8 @@ import pytest
 from amnimo_async import ValidationError
 from amnimo_async.testing import ChurnStep, DataProfile, FakeServer, ManualClock
 
-from ..integration.conftest import at
-from .conftest import Connect, Serve, added_since, churn_of, deleted_since, repeated
-
-SEARCH = "searchSubscriptionMedia"
-
-
-def media_server(serve: Serve, media: int = 230, cameras: int = 2) -> FakeServer:
-    return serve(profile=DataProfile.explicit([{"cameras": cameras, "media": media, "devices": 0}]))
+from ..integration.conftest import at, wire_time
+from .conftest import SEARCH, Connect, Serve, added_since, churn_of, deleted_since, media_server, repeated
 
 
 def media_ids(server: FakeServer, sub: str, camera_id: str | None = None) -> list[str]:
@@ -134,7 +128,7 @@ async def test_since_returns_exactly_the_new_media(
     server = media_server(serve, media=300)
     sub = server.subscription_ids[0]
     newest = server.world.media(sub)[0]
-    since = datetime.fromisoformat(newest["requestedDateTime"].replace("Z", "+00:00"))
+    since = wire_time(newest["requestedDateTime"])
     clock.advance(1)
     created = churn_of(server).churn.apply(sub, "media_created", new)
     amnimo = connect(server)

@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 
 from amnimo_async import Amnimo, AsyncAmnimo, Media, NotFoundError, ServerError, ValidationError
-from amnimo_async.testing import DataProfile, FakeServer, Fault, ManualClock
+from amnimo_async.testing import FakeServer, Fault, ManualClock
 
+from ..flows.conftest import guarded
 from ..integration.conftest import at
-from .conftest import Connect, Serve, churn_of
+from .conftest import SEARCH, Connect, Serve, churn_of, media_server
 
-SEARCH = "searchSubscriptionMedia"
-HANG_GUARD = 10.0
+WATCHED = {"media": 30, "cameras": 3}
+"""The subscription the watches poll: what it holds before a watch starts."""
 
 
 class Ticker:
@@ -49,7 +50,7 @@ async def take(watch: AsyncIterator[Media], count: int) -> list[Media]:
                 break
         return found
 
-    return await asyncio.wait_for(collect(), HANG_GUARD)
+    return await guarded(collect())
 
 
 def watching(server: FakeServer, connect: Connect, ticker: Ticker, **options: Any) -> AsyncAmnimo:
@@ -75,14 +76,10 @@ class Create:
         return self.created
 
 
-def media_server(serve: Serve, media: int = 30) -> FakeServer:
-    return serve(profile=DataProfile.explicit([{"cameras": 3, "media": media, "devices": 0}]))
-
-
 async def test_each_new_media_once_over_many_polls(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
-    server = media_server(serve)
+    server = media_server(serve, **WATCHED)
     sub = server.subscription_ids[0]
     first, second, third = Create(server, clock, 3), Create(server, clock, 2), Create(server, clock, 4)
     quiet = lambda: clock.advance(60)  # noqa: E731
@@ -106,7 +103,7 @@ async def test_media_sharing_the_cursors_request_time_come_once(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
     # The clock does not move: every new media has the same request time as the last one handed out.
-    server = media_server(serve)
+    server = media_server(serve, **WATCHED)
     sub = server.subscription_ids[0]
     first, second, third = (Create(server, clock, n, advance=0) for n in (2, 3, 1))
     ticker = Ticker([first, second, lambda: None, third])
@@ -121,7 +118,7 @@ async def test_media_sharing_the_cursors_request_time_come_once(
 async def test_since_hands_out_what_came_after_it_first(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
-    server = media_server(serve)
+    server = media_server(serve, **WATCHED)
     sub = server.subscription_ids[0]
     since = at(clock())
     early = Create(server, clock, 2)()
@@ -134,42 +131,58 @@ async def test_since_hands_out_what_came_after_it_first(
     assert server.journal.count(route=SEARCH) == 2
 
 
-async def test_transient_faults_are_retried_at_later_polls_with_backoff(
-    serve: Serve, connect: Connect, clock: ManualClock
+@pytest.mark.parametrize(
+    ("new", "faults", "options", "sleeps", "requests"),
+    [
+        # Polls 2 and 3 fail (a 503, then a dropped connection) with media waiting: none lost, none
+        # twice; the waits are every, then every x 2, x 4 after the failures.
+        pytest.param(
+            3,
+            [
+                Fault(kind="status", status=503, route=SEARCH, schedule=[2]),
+                Fault(kind="reset", route=SEARCH, schedule=[3]),
+            ],
+            {},
+            [10.0, 20.0, 40.0],
+            4,
+            id="failed-polls-are-retried-at-later-polls-with-backoff",
+        ),
+        # Pages of 3: the poll after the baseline needs 3 pages; its second request fails.
+        pytest.param(
+            7,
+            [Fault(kind="status", status=500, route=SEARCH, schedule=[3])],
+            {"page_size": 3},
+            [10.0, 20.0],
+            1 + 2 + 3,  # baseline, the failed poll, the next one
+            id="a-poll-failing-half-way-loses-nothing-and-repeats-nothing",
+        ),
+    ],
+)
+async def test_transient_faults_lose_no_media_and_repeat_none(
+    serve: Serve,
+    connect: Connect,
+    clock: ManualClock,
+    new: int,
+    faults: list[Fault],
+    options: dict[str, Any],
+    sleeps: list[float],
+    requests: int,
 ) -> None:
-    server = media_server(serve)
+    server = media_server(serve, **WATCHED)
     sub = server.subscription_ids[0]
-    created = Create(server, clock, 3)
-    # Polls 2 and 3 fail (a 503, then a dropped connection) with media waiting: none lost, none twice.
-    server.faults.add(Fault(kind="status", status=503, route=SEARCH, schedule=[2]))
-    server.faults.add(Fault(kind="reset", route=SEARCH, schedule=[3]))
+    created = Create(server, clock, new)
+    for fault in faults:
+        server.faults.add(fault)
     ticker = Ticker([created])
     amnimo = watching(server, connect, ticker, max_retries=0)
-    got = await take(amnimo.media.watch(sub, every=10), 3)
+    got = await take(amnimo.media.watch(sub, every=10, **options), new)
     assert sorted(m.id for m in got) == sorted(created.created)
-    assert ticker.sleeps == [10.0, 20.0, 40.0]  # every, then every x 2, x 4 after the failures
-    assert server.journal.count(route=SEARCH) == 4
-
-
-async def test_a_poll_failing_half_way_loses_nothing_and_repeats_nothing(
-    serve: Serve, connect: Connect, clock: ManualClock
-) -> None:
-    server = media_server(serve)
-    sub = server.subscription_ids[0]
-    created = Create(server, clock, 7)
-    # Pages of 3: the poll after the baseline needs 3 pages; its second request fails.
-    server.faults.add(Fault(kind="status", status=500, route=SEARCH, schedule=[3]))
-    ticker = Ticker([created])
-    amnimo = watching(server, connect, ticker, max_retries=0)
-    watch = amnimo.media.watch(sub, every=10, page_size=3)
-    got = await take(watch, 7)
-    assert sorted(m.id for m in got) == sorted(created.created)
-    assert ticker.sleeps == [10.0, 20.0]
-    assert server.journal.count(route=SEARCH) == 1 + 2 + 3  # baseline, the failed poll, the next one
+    assert ticker.sleeps == sleeps
+    assert server.journal.count(route=SEARCH) == requests
 
 
 async def test_a_fault_that_persists_is_raised_after_five_polls(serve: Serve, connect: Connect) -> None:
-    server = media_server(serve)
+    server = media_server(serve, **WATCHED)
     sub = server.subscription_ids[0]
     server.faults.add(Fault(kind="status", status=503, route=SEARCH))
     ticker = Ticker([])
@@ -183,7 +196,7 @@ async def test_a_fault_that_persists_is_raised_after_five_polls(serve: Serve, co
 async def test_an_error_that_is_not_transient_is_raised_at_once(
     serve: Serve, connect: Connect, clock: ManualClock
 ) -> None:
-    server = media_server(serve)
+    server = media_server(serve, **WATCHED)
     sub = server.subscription_ids[0]
     camera = server.world.camera_id(sub, 0)
     gone = lambda: churn_of(server).churn.apply(sub, "cameras_deleted", position=0)  # noqa: E731
@@ -195,7 +208,7 @@ async def test_an_error_that_is_not_transient_is_raised_at_once(
 
 
 async def test_arguments_are_checked_before_anything_is_sent(serve: Serve, connect: Connect) -> None:
-    server = media_server(serve)
+    server = media_server(serve, **WATCHED)
     sub = server.subscription_ids[0]
     amnimo = connect(server)
     for options, argument in [
@@ -218,7 +231,7 @@ async def test_arguments_are_checked_before_anything_is_sent(serve: Serve, conne
 
 
 def test_the_blocking_client_watches_with_a_plain_for(serve: Serve, clock: ManualClock) -> None:
-    server = media_server(serve)
+    server = media_server(serve, **WATCHED)
     sub = server.subscription_ids[0]
     since = at(clock())
     early = Create(server, clock, 2)()
